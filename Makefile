@@ -1,0 +1,54 @@
+# clipnb: two commands for a fresh machine (see README.md)
+#   make demo   set up .venv (pinned) when missing, then run the main job
+#   make test   same set-up, then every test (notebooks, slow cells, pytest, docs in a browser)
+SHELL := /bin/bash
+VENV  := .venv
+BIN   := $(VENV)/bin
+PY    := $(BIN)/python
+STAMP := $(VENV)/.installed
+NBDEV_SKIP := --skip_folder_re '^(experiments|[_.].*)$$'
+export PYTHONUNBUFFERED := 1
+export MPLBACKEND := Agg
+
+.PHONY: setup demo test test-sync test-nbs test-py docs browser lock clean
+
+setup: $(STAMP)
+
+$(STAMP): requirements.lock setup.py settings.ini
+	@test -x $(PY) || python3 -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -r requirements.lock
+	$(PY) -m pip install -q --no-deps --no-build-isolation -e .
+	@touch $@
+
+demo: setup
+	$(BIN)/clipnb_synth_figure --out figures/synth_clips.png
+
+# Headless Chromium for the docs-site test (Debian's package, as root on CI machines).
+browser:
+	@command -v chromium >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+# Notebooks and package must agree: exporting or cleaning may change nothing.
+test-sync: setup
+	$(BIN)/nbdev_export
+	$(BIN)/nbdev_clean
+	@git diff --exit-code --stat -- clipnb nbs || { echo "nbdev_export/nbdev_clean changed files: run them and commit"; exit 1; }
+	@test -z "$$(git status --porcelain --untracked-files=all -- clipnb nbs)" || { git status --porcelain -- clipnb nbs; echo "untracked files in clipnb/ or nbs/"; exit 1; }
+
+test-nbs: setup
+	$(BIN)/nbdev_test --n_workers 2 --flags slow --timing $(NBDEV_SKIP)
+
+test-py: setup browser
+	$(BIN)/pytest -q tests
+
+test: test-sync test-nbs test-py
+
+docs: setup
+	$(BIN)/nbdev_proc_nbs --force $(NBDEV_SKIP)
+	$(PY) tools/build_docs.py
+
+lock: setup
+	$(BIN)/pip freeze --exclude-editable | sed '1i # Pinned environment for `make demo` / `make test` (pip freeze of a working .venv). Regenerate with `make lock`.' > requirements.lock
+
+clean:
+	rm -rf _proc _docs site .pytest_cache
