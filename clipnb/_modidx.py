@@ -82,4 +82,10 @@ d = { 'settings': { 'branch': 'main',
                                     'clipnb.data.layout.list_dir': ('data.layout.html#list_dir', 'clipnb/data/layout.py'),
                                     'clipnb.data.layout.natural_key': ('data.layout.html#natural_key', 'clipnb/data/layout.py'),
                                     'clipnb.data.layout.read_list': ('data.layout.html#read_list', 'clipnb/data/layout.py'),
-                                    'clipnb.data.layout.verify_index': ('data.layout.html#verify_index', 'clipnb/data/layout.py')}}}
+                                    'clipnb.data.layout.verify_index': ('data.layout.html#verify_index', 'clipnb/data/layout.py')},
+            'clipnb.data.vspw': { 'clipnb.data.vspw._vspw_lut': ('data.vspw.html#_vspw_lut', 'clipnb/data/vspw.py'),
+                                  'clipnb.data.vspw.labelled_positions': ('data.vspw.html#labelled_positions', 'clipnb/data/vspw.py'),
+                                  'clipnb.data.vspw.make_vspw_fixture': ('data.vspw.html#make_vspw_fixture', 'clipnb/data/vspw.py'),
+                                  'clipnb.data.vspw.read_vspw_label': ('data.vspw.html#read_vspw_label', 'clipnb/data/vspw.py'),
+                                  'clipnb.data.vspw.vspw_classes': ('data.vspw.html#vspw_classes', 'clipnb/data/vspw.py'),
+                                  'clipnb.data.vspw.vspw_index': ('data.vspw.html#vspw_index', 'clipnb/data/vspw.py')}}}
