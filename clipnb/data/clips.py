@@ -103,14 +103,14 @@ def _open(path, what):
 
 def read_image(path) -> np.ndarray:
     "Read an RGB frame as an HxWx3 uint8 array."
-    return np.asarray(_open(path, 'frame').convert('RGB'))
+    return np.array(_open(path, 'frame').convert('RGB'))
 
 def read_label_map(path) -> np.ndarray:
     "Read a single-channel label map as an HxW uint8 array of class indices."
     im = _open(path, 'label')
     if im.mode not in ('P', 'L', 'I', 'I;16'):
         raise ValueError(f"label {path}: expected a single-channel class-index image (mode P or L), got mode {im.mode}")
-    return np.asarray(im).astype(np.uint8)
+    return np.array(im, np.uint8)
 
 def write_label_map(label: np.ndarray, path, palette=None):
     "Write an HxW class map as a PNG (a palette PNG when `palette` is given, so it also looks right)."
