@@ -390,5 +390,4 @@ def synth_figure_cli(out: str = 'figures/synth_clips.png',  # where to write the
     t0 = time.time(); index = synth_index(root, seed=seed); dt = time.time() - t0
     print(f"{index}\n(ready in {dt:.1f} s)")
     path = save_figure(show_clips(index.split('train'), clips=(0, 1, 2), n_frames=n_frames), out)
-    print(f"wrote {path}")
-    return path
+    print(f"wrote {path}")     # no return value: a console script's return value becomes its exit status

@@ -1,0 +1,22 @@
+"End-to-end: the commands a user runs from the shell."
+import subprocess, sys
+from pathlib import Path
+import pytest
+
+BIN = Path(sys.executable).parent
+ROOT = Path(__file__).resolve().parents[1]
+
+def test_synth_figure_command(tmp_path):
+    "`make demo`'s job: generate (or reuse) the default benchmark and draw three clips."
+    out = tmp_path/'figs'/'synth_clips.png'
+    r = subprocess.run([BIN/'clipnb_synth_figure', '--out', str(out)], capture_output=True, text=True, timeout=600)
+    assert r.returncode == 0, r.stderr
+    assert f'wrote {out}' in r.stdout and "ClipIndex('synth', 11 classes" in r.stdout
+    assert out.stat().st_size > 20_000 and out.read_bytes()[:8] == b'\x89PNG\r\n\x1a\n'
+    assert not list(out.parent.glob('.*.tmp')), 'no temporary file left behind'
+
+def test_pair_loader_keeps_up_with_training():
+    "bench.data: the pair loader delivers at least 3x what a ResNet-18 step consumes."
+    sys.path.insert(0, str(ROOT))
+    from bench.data import main
+    assert main(['--seconds', '3']) >= 3
