@@ -43,8 +43,12 @@ test-py: setup browser
 
 test: test-sync test-nbs test-py
 
+# The docs site in _docs/, offline (Quarto cannot be installed here): tools/build_docs.py executes the
+# notebooks, applies nbdev's own docs processors (what nbdev_proc_nbs does) into _proc/ and renders them with
+# mkdocs-jupyter. Not nbdev_proc_nbs itself: without Quarto it runs sudo and `pip install -e .[dev]` with the
+# first pip on PATH. nbdev_export first: show_doc reads the exported modules.
 docs: setup
-	$(BIN)/nbdev_proc_nbs --force $(NBDEV_SKIP)
+	$(BIN)/nbdev_export
 	$(PY) tools/build_docs.py
 
 lock: setup
