@@ -10,7 +10,7 @@ NBDEV_SKIP := --skip_folder_re '^(experiments|[_.].*)$$'
 export PYTHONUNBUFFERED := 1
 export MPLBACKEND := Agg
 
-.PHONY: setup demo test test-sync test-nbs test-py docs browser lock clean
+.PHONY: setup demo test test-sync test-nbs test-py docs readme browser lock clean
 
 setup: $(STAMP)
 
@@ -50,6 +50,10 @@ test: test-sync test-nbs test-py
 docs: setup
 	$(BIN)/nbdev_export
 	$(PY) tools/build_docs.py
+
+# README.md is generated from nbs/index.ipynb (tests/test_readme.py checks they agree).
+readme: setup
+	$(PY) tools/make_readme.py
 
 lock: setup
 	$(BIN)/pip freeze --exclude-editable | sed '1i # Pinned environment for `make demo` / `make test` (pip freeze of a working .venv). Regenerate with `make lock`.' > requirements.lock
