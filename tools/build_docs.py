@@ -48,7 +48,17 @@ def _md(s, host):
     return re.sub(r'\[([^\]]*)\]\(([^)\s]+)\)\{([^}]*)\}', r'<a href="\2" \3>\1</a>', s)
 
 
-def _tidy(nb, host):
+def _copy_images(md, nb_dir: Path, proc: Path):
+    "Local images a markdown cell shows (`![](../figures/x.png)`, `<img src=..>`) copied into the site at their path in the repo."
+    def fix(m):
+        url = m.group(2); f = (nb_dir/url).resolve()
+        if re.match(r'^([a-z][a-z0-9+.-]*:|/|#)', url, re.I) or not f.is_file() or ROOT not in f.parents: return m.group(0)
+        dst = proc/f.relative_to(ROOT); dst.parent.mkdir(parents=True, exist_ok=True); shutil.copy2(f, dst)
+        return m.group(1) + f.relative_to(ROOT).as_posix()
+    return re.sub(r'(<img\b[^>]*?\bsrc=["\'])([^"\']+)', fix, re.sub(r'(!\[[^\]]*\]\()([^)\s]+)', fix, md))
+
+
+def _tidy(nb, host, proc: Path):
     "Make nbdev's Quarto-oriented notebook render well in mkdocs-jupyter; `host` is the doc_host prefix of nbdev's links."
     cells = []
     for c in nb.cells:
@@ -56,7 +66,7 @@ def _tidy(nb, host):
         for o in c.get('outputs', []):
             if 'Traceback (most recent call last)' in ''.join(o.get('text', '')):  # e.g. show_doc failing to render
                 raise RuntimeError(f"{nb.path_}: cell `{c.source[:60]}` printed a traceback:\n{''.join(o.text)[-2000:]}")
-        if c.cell_type == 'markdown': c.source = _md(c.source, host)
+        if c.cell_type == 'markdown': c.source = _copy_images(_md(c.source, host), Path(nb.path_).parent, proc)
         if c.cell_type == 'raw' and c.source.startswith('---'):  # Quarto frontmatter -> a title cell
             fm = nb.frontmatter_
             c.cell_type, c.source = 'markdown', f"# {fm.get('title', '')}\n\n> {fm.get('description', '')}".rstrip('> \n')
@@ -88,7 +98,7 @@ def render(src: Path, proc: Path) -> tuple:
         with working_directory(src.parent):
             CaptureShell(src).run_all(nb, exc_stop=True, preproc=_skip(set(get_config().tst_flags.split())))
         cfg = get_config()
-        nb = _tidy(FilterDefaults()(nb) or nb, cfg.doc_host.rstrip('/') + '/' + cfg.doc_baseurl.lstrip('/'))
+        nb = _tidy(FilterDefaults()(nb) or nb, cfg.doc_host.rstrip('/') + '/' + cfg.doc_baseurl.lstrip('/'), proc)
     finally: sys.modules['__main__'] = main
     page = Path(nb.frontmatter_.get('output-file', src.stem + '.html')).stem
     write_nb(nb, proc/f'{page}.ipynb')
@@ -116,7 +126,6 @@ def build(serial=False):
     os.chdir(ROOT)
     sys.path.insert(0, str(ROOT))  # this checkout's clipnb, also in the worker processes
     os.environ['PYTHONPATH'] = os.pathsep.join([str(ROOT), *filter(None, [os.environ.get('PYTHONPATH')])])
-    os.environ.pop('MPLBACKEND', None)  # the Makefile's Agg would stop inline figures
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
     from nbdev.config import get_config
