@@ -10,7 +10,7 @@ NBDEV_SKIP := --skip_folder_re '^(experiments|[_.].*)$$'
 export PYTHONUNBUFFERED := 1
 export MPLBACKEND := Agg
 
-.PHONY: setup demo test test-sync test-nbs test-py docs browser lock clean
+.PHONY: setup demo test test-sync test-nbs test-py docs readme browser lock clean
 
 setup: $(STAMP)
 
@@ -43,9 +43,17 @@ test-py: setup browser
 
 test: test-sync test-nbs test-py
 
+# The docs site in _docs/, offline (Quarto cannot be installed here): tools/build_docs.py executes the
+# notebooks, applies nbdev's own docs processors (what nbdev_proc_nbs does) into _proc/ and renders them with
+# mkdocs-jupyter. Not nbdev_proc_nbs itself: without Quarto it runs sudo and `pip install -e .[dev]` with the
+# first pip on PATH. nbdev_export first: show_doc reads the exported modules.
 docs: setup
-	$(BIN)/nbdev_proc_nbs --force $(NBDEV_SKIP)
+	$(BIN)/nbdev_export
 	$(PY) tools/build_docs.py
+
+# README.md is generated from nbs/index.ipynb (tests/test_readme.py checks they agree).
+readme: setup
+	$(PY) tools/make_readme.py
 
 lock: setup
 	$(BIN)/pip freeze --exclude-editable | sed '1i # Pinned environment for `make demo` / `make test` (pip freeze of a working .venv). Regenerate with `make lock`.' > requirements.lock

@@ -1,0 +1,110 @@
+"""The docs site in a real browser: build it (tools/build_docs.py, what `make docs` runs), serve _docs/
+on 127.0.0.1, open it in headless Chromium (Debian's, `make browser`) and check what a reader sees."""
+import os, shutil, subprocess, sys, threading
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import urlparse
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = shutil.which('chromium') or '/usr/bin/chromium'
+FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+         '--disable-component-update', '--disable-sync']  # playwright adds --headless and a fresh profile
+
+
+@pytest.fixture(scope='module')
+def site():
+    "Build the site from the notebooks; return _docs/."
+    env = {**os.environ, 'PYTHONPATH': str(ROOT)}
+    r = subprocess.run([sys.executable, 'tools/build_docs.py'], cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
+    assert r.returncode == 0, f'docs build failed:\n{r.stdout[-3000:]}\n{r.stderr[-3000:]}'
+    return ROOT/'_docs'
+
+
+@pytest.fixture(scope='module')
+def base_url(site):
+    "Serve `site` on 127.0.0.1 at a free port."
+    class Quiet(SimpleHTTPRequestHandler):
+        def log_message(self, *args): pass
+    httpd = ThreadingHTTPServer(('127.0.0.1', 0), partial(Quiet, directory=str(site)))
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    yield f'http://127.0.0.1:{httpd.server_address[1]}'
+    httpd.shutdown(); httpd.server_close()
+
+
+@pytest.fixture(scope='module')
+def browser_page(base_url):
+    "A Chromium page that may only talk to 127.0.0.1; `page.remote` lists what it tried to fetch elsewhere."
+    from playwright.sync_api import sync_playwright
+    assert Path(CHROMIUM).exists(), f'{CHROMIUM} not found: run `make browser`'
+    remote = []
+    def route(r):
+        host = urlparse(r.request.url).hostname
+        if host == '127.0.0.1': r.continue_()
+        else: remote.append(r.request.url); r.abort()
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=FLAGS)
+        page = browser.new_page()
+        page.route('**/*', route)
+        page.remote = remote
+        yield page
+        browser.close()
+
+
+def open_page(page, url):
+    "Load `url`; check it fetched nothing from the internet; return the article's text."
+    page.goto(url, wait_until='load')
+    assert page.remote == [], f'{url} tried to fetch from the internet: {page.remote[:5]}'
+    return page.locator('article').inner_text()
+
+
+def nav_links(page, base_url) -> list:
+    "Absolute URLs of the pages in the site's navigation."
+    hrefs = page.eval_on_selector_all('nav.md-nav--primary a.md-nav__link[href]', 'as => as.map(a => a.href)')
+    return sorted({h.split('#')[0] for h in hrefs if h.startswith(base_url)})
+
+
+def images_loaded(page) -> tuple:
+    "(number of <img>, the src of those that did not load)"
+    imgs = page.eval_on_selector_all('img', 'is => is.map(i => [i.src.slice(0, 60), i.complete && i.naturalWidth > 0])')
+    return len(imgs), [src for src, ok in imgs if not ok]
+
+
+def test_home_page(browser_page, base_url):
+    text = open_page(browser_page, f'{base_url}/index.html')
+    assert browser_page.locator('article h1').first.inner_text().strip() == 'clipnb'
+    assert 'partially annotated clips' in text and 'make demo' in text
+    assert browser_page.title().startswith('clipnb')
+
+
+def test_module_page_prose_and_api(browser_page, base_url):
+    text = open_page(browser_page, f'{base_url}/data.clips.html')
+    assert browser_page.locator('article h1').first.inner_text().strip() == 'data.clips'
+    assert "is TAF's sampler" in text                     # prose
+    api = browser_page.locator('article h3#pairdataset')  # show_doc of the class defined there
+    assert api.count() == 1, 'no API docs for PairDataset'
+    doc = api.locator('xpath=..').inner_text()         # the show_doc output around the heading
+    assert 'n_h:int=15' in doc and 'TAF pairs: a labelled key frame' in doc, doc
+    assert 'test_eq(set(ns)' not in text and '#|' not in text  # `#| hide` cells and directives stay out
+
+
+def test_navigation(browser_page, base_url):
+    open_page(browser_page, f'{base_url}/data.clips.html')
+    links = nav_links(browser_page, base_url)
+    assert f'{base_url}/index.html' in links and f'{base_url}/core.html' in links, links
+    browser_page.locator('nav.md-nav--primary a.md-nav__link[href="core.html"]').first.click()
+    browser_page.wait_for_load_state('load')
+    assert browser_page.url == f'{base_url}/core.html'
+    assert browser_page.locator('article h1').first.inner_text().strip() == 'core'
+
+
+def test_images_load(browser_page, base_url):
+    "Every <img> on every page loads, and the site shows figures at all."
+    open_page(browser_page, f'{base_url}/index.html')
+    counts = {}
+    for url in nav_links(browser_page, base_url):
+        open_page(browser_page, url)
+        counts[url], broken = images_loaded(browser_page)
+        assert not broken, f'{url}: images did not load: {broken}'
+    assert sum(counts.values()) > 0, f'no page shows a figure: {counts}'
