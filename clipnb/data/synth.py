@@ -340,8 +340,9 @@ def synth_index(root=None, workers: int = 2, **params) -> ClipIndex:
         else: list(map(_render_clip, jobs))
         atomic_save_json(dict(name='synth', classes=list(cfg.classes), palette=default_palette(len(cfg.classes)),
                               ignore_index=255, generator=want), tmp/'clipnb.json')
-        if root.exists(): root.rmdir()
-        try: os.replace(tmp, root)
+        try:
+            if root.exists(): root.rmdir()    # an empty folder made beforehand
+            os.replace(tmp, root)
         except OSError:                       # another process finished the same benchmark first: use theirs
             if not (root/'clipnb.json').is_file(): raise
             shutil.rmtree(tmp, ignore_errors=True)
