@@ -7,19 +7,22 @@ from __future__ import annotations
 import os, re, warnings
 from dataclasses import replace
 from pathlib import Path
-from .clips import ClipIndex, load_frame_and_label, read_image
+from PIL import Image
+from .clips import ClipIndex, load_frame_and_label
 
 # %% auto #0
 __all__ = ['check_root', 'list_dir', 'natural_key', 'read_list', 'BadItems', 'verify_index']
 
 # %% ../../nbs/02a_data.layout.ipynb #f8cdad1b
-def check_root(data_root, name: str, expect: list) -> Path:
-    "`data_root` as a `Path`, checked to be a folder that holds each relative path in `expect`."
+def check_root(data_root, name: str, expect: list = (), layout: str | None = None) -> Path:
+    "`data_root` as a `Path`, checked to be a folder that holds each relative path in `expect` (`layout`: what to say is expected)."
+    want = layout or ', '.join(expect)
     if data_root is None or str(data_root) == '':
-        raise ValueError(f"{name}: data_root is empty; expected the folder that holds {', '.join(expect)}")
+        raise ValueError(f"{name}: data_root is empty; expected the folder that holds {want}")
     root = Path(data_root).expanduser()
     if not root.is_dir():
-        raise FileNotFoundError(f"{name}: data_root {root} is not a folder; expected one that holds {', '.join(expect)}")
+        exc, why = (NotADirectoryError, 'a file') if root.exists() else (FileNotFoundError, f'{root}: not found')
+        raise exc(f"{name}: data_root {root} is not a folder ({why}); expected one that holds {want}")
     missing = [e for e in expect if not (root/e).exists()]
     if missing:
         raise FileNotFoundError(f"{name}: data_root {root} has no {', '.join(missing)}; expected the official layout "
@@ -27,12 +30,13 @@ def check_root(data_root, name: str, expect: list) -> Path:
     return root
 
 # %% ../../nbs/02a_data.layout.ipynb #bd91b990
-def list_dir(path, what: str = 'folder', dirs: bool | None = None) -> list:
-    "Sorted entry names of `path` (only folders if `dirs`, only files if `dirs is False`); names `path` if absent."
+def list_dir(path, what: str = 'folder', dirs: bool | None = None, missing_ok: bool = False) -> list | None:
+    "Sorted entry names of `path` (only folders if `dirs`, only files if `dirs is False`); if absent, `None` with `missing_ok`, else an error naming `path`."
     try:
         with os.scandir(path) as it:
             return sorted(e.name for e in it if dirs is None or e.is_dir() == dirs)
     except FileNotFoundError:
+        if missing_ok: return None
         raise FileNotFoundError(f"{what} {path}: not found") from None
     except NotADirectoryError:
         raise NotADirectoryError(f"{what} {path}: expected a folder, found a file") from None
@@ -43,26 +47,28 @@ def natural_key(name: str):
     return [int(p) if p.isdigit() else p for p in _num.split(name)]
 
 # %% ../../nbs/02a_data.layout.ipynb #978903dc
-def read_list(path, what: str = 'split list', ncols: tuple | None = None) -> list:
-    "Non-empty lines of `path`, each split on white space; checks the column count against `ncols`."
+def read_list(path, what: str = 'split list', ncols: tuple | None = None, comments: bool = False,
+              numbered: bool = False, empty_ok: bool = False) -> list:
+    "Non-empty lines of `path` (`#` comments dropped with `comments`), each split on white space (as `(line number, fields)` with `numbered`); checks the column count against `ncols`."
     path = Path(path)
     if not path.is_file(): raise FileNotFoundError(f"{what} {path}: file not found")
     rows = []
     with open(path) as f:
         for i, line in enumerate(f, 1):
+            if comments: line = line.split('#', 1)[0]
             if not line.strip(): continue
             row = line.split()
             if ncols is not None and len(row) not in ncols:
                 raise ValueError(f"{what} {path}, line {i}: {line.strip()!r} has {len(row)} fields; expected {' or '.join(map(str, ncols))}")
-            rows.append(row)
-    if not rows: raise ValueError(f"{what} {path}: empty; expected one entry per line")
+            rows.append((i, row) if numbered else row)
+    if not rows and not empty_ok: raise ValueError(f"{what} {path}: empty; expected one entry per line")
     return rows
 
 # %% ../../nbs/02a_data.layout.ipynb #681acb97
 class BadItems:
     "Raise on bad input, or collect it when `skip_bad` (then `report` warns once)."
-    def __init__(self, name: str, skip_bad: bool = False):
-        self.name, self.skip_bad, self.items = name, skip_bad, []
+    def __init__(self, name: str, skip_bad: bool = False, what: str = 'bad item(s)'):
+        self.name, self.skip_bad, self.what, self.items = name, skip_bad, what, []
 
     def bad(self, path, reason: str, exc=ValueError):
         "Report `path` as bad because of `reason` (which should say what was expected)."
@@ -73,29 +79,49 @@ class BadItems:
         "Warn about what was skipped; returns the `(path, reason)` list."
         if self.items:
             eg = '; '.join(f'{p}: {r}' for p, r in self.items[:3])
-            warnings.warn(f"{self.name}: skipped {len(self.items)} bad item(s) because skip_bad=True, e.g. {eg} "
+            warnings.warn(f"{self.name}: skipped {len(self.items)} {self.what} because skip_bad=True, e.g. {eg} "
                           "(all in ClipIndex.skipped)", stacklevel=3)
         return self.items
 
 # %% ../../nbs/02a_data.layout.ipynb #29971408
-def verify_index(index: ClipIndex, frames: str = 'key', dense: bool = False, skip_bad: bool = False) -> ClipIndex:
-    "Read the labelled frames (or `frames='all'`) of `index`; raise on bad files or drop their clips when `skip_bad`."
+def _frame_size(path) -> tuple:
+    "(height, width) of the image at `path` from its header, after PIL's `verify` (no full decode)."
+    if not Path(path).is_file(): raise FileNotFoundError(f"frame {path}: file not found")
+    try:
+        with Image.open(path) as im: im.verify()
+        with Image.open(path) as im: return im.size[::-1]
+    except Exception as e: raise ValueError(f"frame {path}: unreadable or truncated image ({e})") from None
+
+def _clip_problems(index: ClipIndex, clip, frames: str, dense: bool) -> list:
+    "The errors found reading `clip`'s labelled frames (and checking its other frames with `frames='all'`)."
+    errors, size, ref = [], None, None
+    reads = [(t, False) for t in sorted(clip.labels)]
+    if dense: reads += [(t, True) for t in sorted(clip.dense_labels) if clip.dense_labels[t] != clip.labels.get(t)]
+    if frames == 'all': reads += [(t, None) for t in range(len(clip.frames)) if t not in clip.labels and not (dense and t in clip.dense_labels)]
+    for t, d in reads:
+        try: shape = _frame_size(clip.frames[t]) if d is None else load_frame_and_label(index, clip, t, d)[0].shape[:2]
+        except (OSError, ValueError) as e: errors.append(e); continue
+        if size is None: size, ref = shape, f"{'key frame' if t in clip.labels else 'frame'} {clip.frames[t]}"
+        elif shape != size:
+            errors.append(ValueError(f"frame {clip.frames[t]} is {shape[1]}x{shape[0]} but the {ref} of clip {clip.name} "
+                                     f"is {size[1]}x{size[0]} (WxH): expected the same size"))
+    return errors
+
+def verify_index(index: ClipIndex, frames: str = 'key', dense: bool = False, skip_bad: bool = False,
+                 progress: bool = False) -> ClipIndex:
+    "Read the labelled frames of `index` (check every frame with `frames='all'`); raise listing every problem, or drop the bad clips with `skip_bad`."
     if frames not in ('key', 'all'): raise ValueError(f"frames={frames!r}: expected 'key' or 'all'")
-    bad, keep = BadItems(index.name, skip_bad), []
-    for clip in index.clips:
-        try:
-            size = None
-            for t in sorted(clip.dense_labels if dense else clip.labels):
-                image, _ = load_frame_and_label(index, clip, t, dense)
-                size = size or image.shape
-            if frames == 'all':
-                for p in clip.frames:
-                    shape = read_image(p).shape
-                    if size and shape != size:
-                        raise ValueError(f"frame {p} is {shape[1]}x{shape[0]} (WxH) but clip {clip.name!r} has {size[1]}x{size[0]} "
-                                         "frames: expected one size per clip")
-                    size = size or shape
-        except (ValueError, OSError) as e:
-            bad.bad(f'clip {clip.name}', str(e), type(e)); continue
-        keep.append(clip)
+    clips, keep, problems, bad = index.clips, [], [], BadItems(index.name, skip_bad=True, what='clip(s) that failed verification')
+    if progress:
+        from tqdm.auto import tqdm; clips = tqdm(clips, desc=f'verifying {index.name}')
+    for clip in clips:
+        errors = _clip_problems(index, clip, frames, dense)
+        if not errors: keep.append(clip); continue
+        problems += [(clip.name, e) for e in errors]
+        if skip_bad: bad.bad(f'clip {clip.name}', '; '.join(map(str, errors)))
+    if problems and not skip_bad:
+        exc = FileNotFoundError if all(isinstance(e, FileNotFoundError) for _, e in problems) else ValueError
+        more = f'\n... and {len(problems) - 10} more' if len(problems) > 10 else ''
+        raise exc(f"{index.name}: {len(problems)} problem(s) in {len({c for c, _ in problems})} clip(s):\n"
+                  + '\n'.join(f'clip {c}: {e}' for c, e in problems[:10]) + more)
     return replace(index, clips=keep, skipped=list(index.skipped) + bad.report())
