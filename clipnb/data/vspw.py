@@ -92,8 +92,7 @@ def vspw_index(data_root, split: str = 'train', labelled_per_video: int | None =
         if not frames: bad.bad(vdir/'origin', 'no .jpg frames; expected the video\'s frames', FileNotFoundError); continue
         dense = {}
         if split != 'test':
-            try: masks = {m[:-4] for m in list_dir(vdir/'mask', 'VSPW mask folder', dirs=False) if m.endswith('.png')}
-            except FileNotFoundError: masks = set()
+            masks = {m[:-4] for m in list_dir(vdir/'mask', 'VSPW mask folder', dirs=False, missing_ok=True) or () if m.endswith('.png')}
             stems = [f.rsplit('.', 1)[0] for f in frames]
             missing = [s for s in stems if s not in masks]
             if missing: bad.bad(vdir/'mask'/f'{missing[0]}.png', f"mask not found ({len(missing)} of {len(frames)} frames "
