@@ -19,4 +19,4 @@ def test_pair_loader_keeps_up_with_training():
     "bench.data: the pair loader delivers at least 3x what a ResNet-18 step consumes."
     sys.path.insert(0, str(ROOT))
     from bench.data import main
-    assert main(['--seconds', '3']) >= 3
+    assert main(['--seconds', '3', '--no-fed']) >= 3
