@@ -66,9 +66,10 @@ class ClipExplorer:
         show = lambda lab: overlay(image, lab, self.index.palette, self.alpha.value, self.index.ignore_index)
         panels = [show(label) if self.labels.value and label is not None else image]
         if self.predict is not None: panels.append(show(np.asarray(self.predict(image), np.uint8)))
-        panels = [_border(p) if is_key else p for p in panels]
-        pic = np.concatenate([np.concatenate(panels, 1), _timeline(clip, t, image.shape[1] * len(panels))], 0)
-        return np.kron(pic, np.ones((self.scale, self.scale, 1), np.uint8)) if self.scale > 1 else pic
+        if self.scale > 1: panels = [np.kron(p, np.ones((self.scale, self.scale, 1), np.uint8)) for p in panels]
+        panels = [_border(p) if is_key else p for p in panels]          # border and timeline drawn at screen size
+        row = np.concatenate(panels, 1)
+        return np.concatenate([row, _timeline(clip, t, row.shape[1], height=10)], 0)
 
     def redraw(self):
         ci, t = self.clip.value, self.frame.value; c = self.index.clips[ci]
