@@ -87,6 +87,7 @@ def test_module_page_prose_and_api(browser_page, base_url):
     doc = api.locator('xpath=..').inner_text()         # the show_doc output around the heading
     assert 'n_h:int=15' in doc and 'TAF pairs: a labelled key frame' in doc, doc
     assert 'test_eq(set(ns)' not in text and '#|' not in text  # `#| hide` cells and directives stay out
+    assert browser_page.locator('article math').count() > 0 and '$x_t$' not in text, 'maths drawn as MathML, not raw TeX'
 
 
 def test_navigation(browser_page, base_url):

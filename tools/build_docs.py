@@ -9,6 +9,8 @@
    (`data.clips`), so nbdev's cross-links (`clipnb/_modidx.py`) point at real pages.
 3. Render `_proc/` with mkdocs + mkdocs-jupyter (settings in `mkdocs.yml`, nav from the notebooks:
    index first, then the rest in file order), and strip the scripts that would fetch from a CDN.
+   Maths (`$..$`, `$$..$$`) is converted to MathML by latex2mathml beforehand: browsers draw MathML
+   themselves, so the site needs no MathJax (which no package ships for offline use).
 
 We do not call the `nbdev_proc_nbs` command itself: without Quarto it tries to install Quarto with
 sudo and then runs `pip install -e .[dev]` with whatever `pip` is first on PATH; it also rewrites
@@ -48,6 +50,20 @@ def _md(s, host):
     return re.sub(r'\[([^\]]*)\]\(([^)\s]+)\)\{([^}]*)\}', r'<a href="\2" \3>\1</a>', s)
 
 
+_CODE = re.compile(r'(```.*?```|`[^`\n]*`)', re.S)
+_DISPLAY = re.compile(r'\$\$(.+?)\$\$', re.S)
+_INLINE = re.compile(r'(?<![\\$\w])\$(?=\S)([^$\n]+?)(?<=\S)\$(?![\w$])')
+
+
+def _math(md: str) -> str:
+    "TeX between `$..$` / `$$..$$` (outside code) as MathML, which browsers draw natively: no MathJax, no CDN."
+    from latex2mathml.converter import convert
+    def text(part):
+        part = _DISPLAY.sub(lambda m: convert(m.group(1).strip(), display='block'), part)
+        return _INLINE.sub(lambda m: convert(m.group(1)), part)
+    return ''.join(p if i % 2 else text(p) for i, p in enumerate(_CODE.split(md)))
+
+
 def _copy_images(md, nb_dir: Path, proc: Path):
     "Local images a markdown cell shows (`![](../figures/x.png)`, `<img src=..>`) copied into the site at their path in the repo."
     def fix(m):
@@ -66,7 +82,7 @@ def _tidy(nb, host, proc: Path):
         for o in c.get('outputs', []):
             if 'Traceback (most recent call last)' in ''.join(o.get('text', '')):  # e.g. show_doc failing to render
                 raise RuntimeError(f"{nb.path_}: cell `{c.source[:60]}` printed a traceback:\n{''.join(o.text)[-2000:]}")
-        if c.cell_type == 'markdown': c.source = _copy_images(_md(c.source, host), Path(nb.path_).parent, proc)
+        if c.cell_type == 'markdown': c.source = _math(_copy_images(_md(c.source, host), Path(nb.path_).parent, proc))
         if c.cell_type == 'raw' and c.source.startswith('---'):  # Quarto frontmatter -> a title cell
             fm = nb.frontmatter_
             c.cell_type, c.source = 'markdown', f"# {fm.get('title', '')}\n\n> {fm.get('description', '')}".rstrip('> \n')
