@@ -1,7 +1,6 @@
 "End-to-end: the commands a user runs from the shell."
 import subprocess, sys
 from pathlib import Path
-import pytest
 
 BIN = Path(sys.executable).parent
 ROOT = Path(__file__).resolve().parents[1]

@@ -4,7 +4,6 @@
 
 # %% ../../nbs/01_data.clips.ipynb #d68df499
 from __future__ import annotations
-import math
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable

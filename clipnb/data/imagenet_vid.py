@@ -4,7 +4,6 @@
 
 # %% ../../nbs/06_data.imagenet_vid.ipynb #d64e66cc
 from __future__ import annotations
-import os
 import xml.etree.ElementTree as ET
 from collections.abc import Mapping
 from pathlib import Path

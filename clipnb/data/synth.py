@@ -11,8 +11,8 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 from fastcore.script import call_parse
-from ..core import cache_dir, atomic_save_json, check_param
-from .clips import Clip, ClipIndex, default_palette, write_label_map, read_label_map
+from ..core import cache_dir, atomic_save_json
+from .clips import Clip, ClipIndex, default_palette, write_label_map
 from .show import show_clips, save_figure
 
 # %% auto #0

@@ -88,7 +88,7 @@ def vspw_index(data_root, split: str = 'train', labelled_per_video: int | None =
         if not vdir.is_dir():
             bad.bad(vdir, f"not found; expected the folder of video {video!r} listed in {root/f'{split}.txt'}", FileNotFoundError); continue
         try: frames = sorted((f for f in list_dir(vdir/'origin', 'VSPW frame folder', dirs=False) if f.lower().endswith('.jpg')), key=natural_key)
-        except FileNotFoundError as e: bad.bad(vdir/'origin', 'not found; expected the video\'s frames as origin/*.jpg', FileNotFoundError); continue
+        except FileNotFoundError: bad.bad(vdir/'origin', 'not found; expected the video\'s frames as origin/*.jpg', FileNotFoundError); continue
         if not frames: bad.bad(vdir/'origin', 'no .jpg frames; expected the video\'s frames', FileNotFoundError); continue
         dense = {}
         if split != 'test':
