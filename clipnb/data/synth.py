@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 from fastcore.script import call_parse
-from ..core import cache_dir, atomic_save_json
+from ..core import cache_dir, atomic_save_json, check_param
 from .clips import Clip, ClipIndex, default_palette, write_label_map
 from .show import show_clips, save_figure
 
@@ -41,23 +41,21 @@ class SynthConfig:
 
     def __post_init__(self):
         self.classes = tuple(self.classes)
-        for n in ('n_train', 'n_val', 'n_test'):
-            v = getattr(self, n)
-            if not (isinstance(v, int) and v >= 0): raise ValueError(f"{n}={v!r}: expected an integer >= 0")
-        if self.n_train + self.n_val + self.n_test == 0: raise ValueError("n_train + n_val + n_test = 0: expected at least one clip")
-        if not (isinstance(self.clip_len, int) and self.clip_len >= 2): raise ValueError(f"clip_len={self.clip_len!r}: expected an integer >= 2 (frames per clip)")
-        if not (isinstance(self.fps, (int, float)) and self.fps > 0): raise ValueError(f"fps={self.fps!r}: expected a number > 0")
-        if not (isinstance(self.key_position, int) and -1 <= self.key_position < self.clip_len):
-            raise ValueError(f"key_position={self.key_position!r}: expected -1 (centre) or a frame position 0..{self.clip_len-1}")
-        for n, lo in (('height', 48), ('width', 64)):
-            v = getattr(self, n)
-            if not (isinstance(v, int) and v >= lo): raise ValueError(f"{n}={v!r}: expected an integer >= {lo} (pixels)")
+        is_int = lambda v, lo: isinstance(v, int) and v >= lo
+        for n in ('n_train', 'n_val', 'n_test'): check_param(n, getattr(self, n), is_int(getattr(self, n), 0), 'an integer >= 0')
+        check_param('n_train + n_val + n_test', self.n_train + self.n_val + self.n_test,
+                    self.n_train + self.n_val + self.n_test > 0, 'at least one clip')
+        check_param('clip_len', self.clip_len, is_int(self.clip_len, 2), 'an integer >= 2 (frames per clip)')
+        check_param('fps', self.fps, isinstance(self.fps, (int, float)) and self.fps > 0, 'a number > 0')
+        check_param('key_position', self.key_position, is_int(self.key_position, -1) and self.key_position < self.clip_len,
+                    f'-1 (centre) or a frame position 0..{self.clip_len-1}')
+        for n, lo in (('height', 48), ('width', 64)): check_param(n, getattr(self, n), is_int(getattr(self, n), lo), f'an integer >= {lo} (pixels)')
         unknown = [c for c in self.classes if c not in SYNTH_CLASSES]
-        if unknown: raise ValueError(f"classes={self.classes!r}: unknown {unknown}; expected names from {SYNTH_CLASSES}")
         missing = [c for c in REQUIRED_CLASSES if c not in self.classes]
-        if missing: raise ValueError(f"classes={self.classes!r}: missing {missing}; the scene's background needs {REQUIRED_CLASSES}")
-        if len(set(self.classes)) != len(self.classes): raise ValueError(f"classes={self.classes!r}: names repeat")
-        if not (isinstance(self.seed, int) and self.seed >= 0): raise ValueError(f"seed={self.seed!r}: expected an integer >= 0")
+        check_param('classes', self.classes, not unknown, f'names from {SYNTH_CLASSES}, not unknown {unknown}')
+        check_param('classes', self.classes, not missing, f"the background's {REQUIRED_CLASSES}: missing {missing}")
+        check_param('classes', self.classes, len(set(self.classes)) == len(self.classes), 'each name once')
+        check_param('seed', self.seed, is_int(self.seed, 0), 'an integer >= 0')
 
     @property
     def key(self) -> int: return self.clip_len // 2 if self.key_position == -1 else self.key_position
@@ -368,18 +366,17 @@ def class_speeds(cfg: SynthConfig, split: str = 'train', n_clips: int = None) ->
 def class_stats(index: ClipIndex, split: str = 'train', max_clips: int = 10) -> dict:
     "Per class: pixel share (%), median box height (px), label change rate per frame, from dense labels."
     clips = [c for c in index.clips if c.split == split][:max_clips]
-    k = index.num_classes; pixels = np.zeros(k); changed = np.zeros(k); heights = {i: [] for i in range(k)}
+    k = index.num_classes; count = lambda a: np.bincount(a.ravel(), minlength=256)[:k]
+    pixels, paired, changed, heights = np.zeros(k), np.zeros(k), np.zeros(k), {i: [] for i in range(k)}
     for clip in clips:
         prev = None
         for t in sorted(clip.dense_labels):
-            lab = index.read_label(clip.dense_labels[t])
-            pixels += np.bincount(lab.ravel(), minlength=256)[:k]
-            if prev is not None: changed += np.bincount(prev[prev != lab], minlength=256)[:k]
+            lab = index.read_label(clip.dense_labels[t]); pixels += count(lab)
+            if prev is not None: paired += count(prev); changed += count(prev[prev != lab])   # pixels with a next frame
             prev = lab
             for b in clip.boxes.get(t, []): heights[int(b[4])].append(b[3] - b[1])
-    n_pairs = pixels * (1 - 1 / max(np.mean([len(c.dense_labels) for c in clips]), 2))   # pixels that have a next frame
     return {c: dict(share=100 * pixels[i] / pixels.sum(), box_height=float(np.median(heights[i])) if heights[i] else float('nan'),
-                    change_rate=changed[i] / max(n_pairs[i], 1)) for i, c in enumerate(index.classes)}
+                    change_rate=changed[i] / max(paired[i], 1)) for i, c in enumerate(index.classes)}
 
 # %% ../../nbs/02_data.synth.ipynb #cef6bf80
 @call_parse
