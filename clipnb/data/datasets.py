@@ -5,53 +5,32 @@
 # %% ../../nbs/07_data.datasets.ipynb #98e17038
 from __future__ import annotations
 import inspect
-from dataclasses import replace
+from dataclasses import fields, replace
 from pathlib import Path
 from .clips import ClipIndex
-from .synth import synth_index, clipfolder_index
+from .synth import SynthConfig, synth_index, clipfolder_index
 from .camvid import camvid_index
 from .cityscapes import cityscapes_index
 from .vspw import vspw_index
 from .imagenet_vid import imagenet_vid_index
 
 # %% auto #0
-__all__ = ['DATASETS', 'dataset_options', 'clip_index']
+__all__ = ['DATASETS', 'PER_SPLIT', 'dataset_options', 'clip_index']
 
 # %% ../../nbs/07_data.datasets.ipynb #689176f0
-def _camvid(data_root, **kw):
-    if kw.get('frames_root') is None and (Path(data_root)/'frames').is_dir(): kw['frames_root'] = Path(data_root)/'frames'
-    return camvid_index(data_root, **kw)
-
-def _splits(loader, splits):
-    "A loader that takes one `split` at a time, made to return all of `splits` in one index."
-    def load(data_root, **kw):
-        parts = [loader(data_root, split=s, **kw) for s in splits]
-        return replace(parts[0], clips=[c for p in parts for c in p.clips], skipped=[s for p in parts for s in p.skipped])
-    load.__signature__ = inspect.signature(loader)
-    return load
-
-DATASETS = {
-    'synth': lambda data_root=None, **kw: synth_index(data_root, **kw),
-    'camvid': _camvid,
-    'cityscapes': cityscapes_index,
-    'cs-0.2': lambda data_root, **kw: cityscapes_index(data_root, subset='CS-0.2', **kw),
-    'cs-0.5': lambda data_root, **kw: cityscapes_index(data_root, subset='CS-0.5', **kw),
-    'vspw': _splits(vspw_index, ('train', 'val')),
-    'imagenet_vid': _splits(imagenet_vid_index, ('train', 'val')),
-    'clipfolder': lambda data_root, **kw: clipfolder_index(data_root, **kw),
+DATASETS = {   # name -> (loader, options it always gets)
+    'synth': (synth_index, {}), 'camvid': (camvid_index, {}), 'cityscapes': (cityscapes_index, {}),
+    'cs-0.2': (cityscapes_index, {'subset': 'CS-0.2'}), 'cs-0.5': (cityscapes_index, {'subset': 'CS-0.5'}),
+    'vspw': (vspw_index, {}), 'imagenet_vid': (imagenet_vid_index, {}), 'clipfolder': (clipfolder_index, {}),
 }
-_SIGNATURES = {'synth': synth_index, 'camvid': camvid_index, 'cityscapes': cityscapes_index, 'cs-0.2': cityscapes_index,
-               'cs-0.5': cityscapes_index, 'vspw': vspw_index, 'imagenet_vid': imagenet_vid_index, 'clipfolder': clipfolder_index}
+PER_SPLIT = {'vspw': ('train', 'val'), 'imagenet_vid': ('train', 'val')}   # loaders that read one split per call
 
 # %% ../../nbs/07_data.datasets.ipynb #be4ea4b4
 def dataset_options(dataset: str) -> list:
     "The keyword options `clip_index` accepts for `dataset`."
-    from clipnb.data.synth import SynthConfig
-    from dataclasses import fields
-    skip = {'data_root', 'root', 'split', 'subset', 'params'}
-    opts = [p for p in inspect.signature(_SIGNATURES[dataset]).parameters if p not in skip]
-    if dataset == 'synth': opts = [o for o in opts if o != 'params'] + [f.name for f in fields(SynthConfig)]
-    return opts
+    loader, fixed = DATASETS[dataset]
+    opts = [p for p in inspect.signature(loader).parameters if p not in {'data_root', 'root', 'split', 'params', *fixed}]
+    return opts + [f.name for f in fields(SynthConfig)] if loader is synth_index else opts
 
 def clip_index(dataset: str = 'synth', data_root=None, **options) -> ClipIndex:
     "The `ClipIndex` of `dataset` (a name in `DATASETS`) under `data_root`, with loader `options`."
@@ -63,4 +42,9 @@ def clip_index(dataset: str = 'synth', data_root=None, **options) -> ClipIndex:
         raise FileNotFoundError(f"data_root={str(data_root)!r}: no such folder (dataset={dataset!r})")
     bad = [k for k in options if k not in dataset_options(key)]
     if bad: raise ValueError(f"dataset={dataset!r}: unknown option(s) {bad}; valid options: {dataset_options(key)}")
-    return DATASETS[key](data_root, **options)
+    loader, fixed = DATASETS[key]; options = {**fixed, **options}
+    if key == 'camvid' and options.get('frames_root') is None and (Path(data_root)/'frames').is_dir():
+        options['frames_root'] = Path(data_root)/'frames'
+    if key not in PER_SPLIT: return loader(data_root, **options)
+    parts = [loader(data_root, split=s, **options) for s in PER_SPLIT[key]]
+    return replace(parts[0], clips=[c for p in parts for c in p.clips], skipped=[s for p in parts for s in p.skipped])
