@@ -16,16 +16,29 @@ import torchvision
 from clipnb.data.datasets import clip_index
 from clipnb.data.clips import PairDataset, train_transform, clip_loader
 
-def loader_rate(index, batch, workers, crop, seconds):
-    "Pairs per second the loader delivers, measured after one warm-up epoch."
+def pair_batches(index, batch, workers, crop, seconds):
+    "Batches of TAF pairs for `seconds` (after a warm-up batch), epoch after epoch; yields (batch, start time)."
     ds = PairDataset(index, n_h=15, transform=train_transform(crop))
     dl = clip_loader(ds, batch_size=batch, num_workers=workers)
-    for _ in dl: pass                                    # warm-up: start workers, fill page cache
-    n, t0, epoch = 0, time.perf_counter(), 1
+    yield next(iter(dl)), None                           # warm-up: start workers, fill the page cache
+    t0, epoch = time.perf_counter(), 1
     while time.perf_counter() - t0 < seconds:
         ds.set_epoch(epoch); epoch += 1                  # persistent workers see the new epoch at the next iterator
-        for b in dl: n += len(b['key'])
+        for b in dl:
+            yield b, t0
+            if time.perf_counter() - t0 > seconds: return
+
+def rate(batches, consume=lambda b: None):
+    "Pairs per second through `consume`, timed from the first measured batch."
+    n, t0 = 0, None
+    for b, t0 in batches:
+        consume(b)
+        if t0 is not None: n += len(b['key'])
     return n / (time.perf_counter() - t0)
+
+def loader_rate(index, batch, workers, crop, seconds):
+    "Pairs per second the loader delivers."
+    return rate(pair_batches(index, batch, workers, crop, seconds))
 
 class R18Seg(nn.Module):
     "ResNet-18 features, a 1x1 classifier and bilinear upsampling: the cost of FCN-R18 within a few percent."
@@ -54,16 +67,8 @@ def step_rate(batch, crop, n_classes, seconds):
 
 def fed_rate(index, batch, workers, crop, seconds):
     "Pairs per second the same step trains at when the loader feeds it."
-    ds = PairDataset(index, n_h=15, transform=train_transform(crop)); step = make_step(index.num_classes)
-    dl = clip_loader(ds, batch_size=batch, num_workers=workers)
-    b = next(iter(dl)); step(b['key'], b['partner'], b['label'])   # warm-up
-    n, t0, epoch = 0, time.perf_counter(), 1
-    while time.perf_counter() - t0 < seconds:
-        ds.set_epoch(epoch); epoch += 1
-        for b in dl:
-            step(b['key'], b['partner'], b['label']); n += len(b['key'])
-            if time.perf_counter() - t0 > seconds: break
-    return n / (time.perf_counter() - t0)
+    step = make_step(index.num_classes)
+    return rate(pair_batches(index, batch, workers, crop, seconds), lambda b: step(b['key'], b['partner'], b['label']))
 
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__.split('\n')[0])

@@ -161,7 +161,8 @@ CAMVID_FIXTURE_SPLITS = {   # a few real still names per split, covering every s
     'test': ['Seq05VD_f00000', 'Seq05VD_f00030', '0001TP_008550']}
 
 def _fixture_image(rng, lab, palette, size):
-    img = np.array([palette[v] if v < len(palette) else (0, 0, 0) for v in lab.ravel()], np.uint8).reshape(*lab.shape, 3)
+    lut = np.zeros((256, 3), np.uint8); lut[:len(palette)] = palette     # values past the palette (void) are black
+    img = lut[lab]
     return np.clip(img.astype(int) + rng.integers(-20, 21, img.shape), 0, 255).astype(np.uint8)
 
 def make_camvid_fixture(root, layout='segnet', frames_root=None, half_length=3, size=(32, 24), splits=None,
@@ -333,8 +334,9 @@ def camvid_index(data_root, layout: str = 'auto', frames_root=None, half_length:
             else:   # names-only classes file: each colour's name must be one of them (or Void)
                 unknown = [n for _, n in pairs if n not in spec.names and not _is_void(n)]
                 if unknown: raise ValueError(f"{lc}: classes {unknown} are not in classes file {classes_file}")
-                spec = ClassSpec(spec.names, [next(rgb for rgb, n in pairs if n == c) if any(n == c for _, n in pairs)
-                                              else (0, 0, 0) for c in spec.names],
+                first = {}
+                for rgb, n in pairs: first.setdefault(n, rgb)     # a class's palette colour: its first colour
+                spec = ClassSpec(spec.names, [first.get(c, (0, 0, 0)) for c in spec.names],
                                  {rgb: IGNORE_INDEX if _is_void(n) else spec.names.index(n) for rgb, n in pairs})
         reader, items = ColourLabelReader(spec.colours), _original_items(root, split_lists, bad)
     # clips
