@@ -175,18 +175,21 @@ def to_tv(image=None, label=None):
 # %% ../../nbs/01_data.clips.ipynb #40c57fa1
 class KeyFrameDataset(Dataset):
     "Labelled frames of `index` as dicts of image, label, clip and frame position."
-    def __init__(self, index: ClipIndex, transform=None, dense: bool = False):
-        self.index, self.transform, self.dense = index, transform or eval_transform(), dense
+    def __init__(self, index: ClipIndex, transform=None, dense: bool = False, seed: int = None):
+        self.index, self.transform, self.dense, self.seed, self.epoch = index, transform or eval_transform(), dense, seed, 0
         self.items = [(i, t) for i, c in enumerate(index.clips) for t in sorted(c.dense_labels if dense else c.labels)]
         if not self.items:
             raise ValueError(f"{index.name}: no {'dense' if dense else 'key-frame'} labels in this index ({len(index)} clips)")
 
     def __len__(self): return len(self.items)
+    def set_epoch(self, epoch: int): self.epoch = epoch
 
     def __getitem__(self, k):
         i, t = self.items[k]
         image, label = load_frame_and_label(self.index, self.index.clips[i], t, self.dense)
-        image, label = self.transform(*to_tv(image, label))
+        with torch.random.fork_rng(devices=[], enabled=self.seed is not None):
+            if self.seed is not None: torch.manual_seed(int(np.random.default_rng([self.seed, self.epoch, k]).integers(2**62)))
+            image, label = self.transform(*to_tv(image, label))
         return dict(image=image, label=label, clip=i, frame=t)
 
 # %% ../../nbs/01_data.clips.ipynb #ffc02672
