@@ -4,14 +4,16 @@
 
 # %% ../nbs/31_metrics.ipynb #245b4181
 from __future__ import annotations
-import math
+import contextlib, math
 import torch
 import torch.distributed as dist
+import torch.nn.functional as F
+from torch import nn
 from .core import check_param
 from .data.clips import IGNORE_INDEX
 
 # %% auto #0
-__all__ = ['segmentation_metrics', 'ConfusionMatrix']
+__all__ = ['segmentation_metrics', 'ConfusionMatrix', 'evaluate', 'format_metrics']
 
 # %% ../nbs/31_metrics.ipynb #15c6108d
 def _nanmean(x: torch.Tensor) -> float:
@@ -101,3 +103,49 @@ class ConfusionMatrix:
     def __repr__(self):
         m = self.compute()
         return f"ConfusionMatrix({self.num_classes} classes, {int(m['mat'].sum())} pixels, mIoU {m['miou']:.4f}, pixel acc {m['pixel_acc']:.4f})"
+
+# %% ../nbs/31_metrics.ipynb #b6b01cef
+def _model_device(model: nn.Module) -> torch.device:
+    t = next(model.parameters(), None)
+    if t is None: t = next(model.buffers(), None)
+    return t.device if t is not None else torch.device('cpu')
+
+def evaluate(model: nn.Module, loader, num_classes: int, device=None, ignore_index: int = IGNORE_INDEX,
+             amp: bool = False) -> dict:
+    "Scores of `model` on the `image`/`label` batches of `loader` (see `segmentation_metrics`), reduced over processes."
+    device = _model_device(model) if device is None else torch.device(device)
+    cm = ConfusionMatrix(num_classes, ignore_index)
+    modes = [(m, m.training) for m in model.modules()]
+    autocast = torch.autocast('cuda', dtype=torch.bfloat16) if amp and device.type == 'cuda' else contextlib.nullcontext()
+    model.eval()
+    try:
+        with torch.inference_mode(), autocast:
+            for batch in loader:
+                image = batch['image'].to(device, non_blocking=True)
+                label = batch['label'].to(device, non_blocking=True)
+                logits = model(image)
+                if isinstance(logits, dict): logits = logits['out']
+                if logits.ndim != 4 or logits.shape[1] != num_classes:
+                    raise ValueError(f"model output has shape {tuple(logits.shape)}: expected (batch, num_classes={num_classes}, H, W) logits")
+                logits = logits.float()
+                if logits.shape[-2:] != label.shape[-2:]:
+                    logits = F.interpolate(logits, size=label.shape[-2:], mode='bilinear', align_corners=False)
+                cm.update(logits.argmax(1), label)
+    finally:
+        for m, training in modes: m.training = training
+    return cm.reduce_from_all_processes().compute()
+
+# %% ../nbs/31_metrics.ipynb #8d424085
+def _pct(v: float) -> str: return '-' if math.isnan(v) else f'{100 * v:.1f}'
+
+def format_metrics(metrics: dict, class_names=None) -> str:
+    "A plain-text table of per-class IoU and accuracy and the means, in percent."
+    n = len(metrics['iou'])
+    class_names = [f'class{i}' for i in range(n)] if class_names is None else list(class_names)
+    check_param('class_names', class_names, len(class_names) == n, f'{n} names, one per class')
+    w = max(10, *(len(str(c)) for c in class_names))
+    rows = [f"{'class':<{w}}  {'IoU %':>6}  {'acc %':>6}"]
+    rows += [f"{str(c):<{w}}  {_pct(i):>6}  {_pct(a):>6}" for c, i, a in zip(class_names, metrics['iou'], metrics['acc'])]
+    rows += [f"{'mean':<{w}}  {_pct(metrics['miou']):>6}  {_pct(metrics['mean_acc']):>6}",
+             f"{'pixel acc':<{w}}  {'':>6}  {_pct(metrics['pixel_acc']):>6}"]
+    return '\n'.join(rows)
