@@ -233,4 +233,12 @@ d = { 'settings': { 'branch': 'main',
                                     'clipnb.models.core.Branches.replace_branch': ( 'models.core.html#branches.replace_branch',
                                                                                     'clipnb/models/core.py'),
                                     'clipnb.models.core.Branches.select': ('models.core.html#branches.select', 'clipnb/models/core.py'),
-                                    'clipnb.models.core.Branches.swap': ('models.core.html#branches.swap', 'clipnb/models/core.py')}}}
+                                    'clipnb.models.core.Branches.swap': ('models.core.html#branches.swap', 'clipnb/models/core.py')},
+            'clipnb.models.fcn': { 'clipnb.models.fcn.FCN8s': ('models.fcn.html#fcn8s', 'clipnb/models/fcn.py'),
+                                   'clipnb.models.fcn.FCN8s.__init__': ('models.fcn.html#fcn8s.__init__', 'clipnb/models/fcn.py'),
+                                   'clipnb.models.fcn.FCN8s.aggregate': ('models.fcn.html#fcn8s.aggregate', 'clipnb/models/fcn.py'),
+                                   'clipnb.models.fcn.FCN8s.branches': ('models.fcn.html#fcn8s.branches', 'clipnb/models/fcn.py'),
+                                   'clipnb.models.fcn.fcn8s_resnet18': ('models.fcn.html#fcn8s_resnet18', 'clipnb/models/fcn.py'),
+                                   'clipnb.models.fcn.fcn8s_resnet50': ('models.fcn.html#fcn8s_resnet50', 'clipnb/models/fcn.py'),
+                                   'clipnb.models.fcn.load_backbone_weights': ( 'models.fcn.html#load_backbone_weights',
+                                                                                'clipnb/models/fcn.py')}}}
