@@ -257,4 +257,5 @@ d = { 'settings': { 'branch': 'main',
                                    'clipnb.models.fcn.fcn8s_resnet18': ('models.fcn.html#fcn8s_resnet18', 'clipnb/models/fcn.py'),
                                    'clipnb.models.fcn.fcn8s_resnet50': ('models.fcn.html#fcn8s_resnet50', 'clipnb/models/fcn.py'),
                                    'clipnb.models.fcn.load_backbone_weights': ( 'models.fcn.html#load_backbone_weights',
-                                                                                'clipnb/models/fcn.py')}}}
+                                                                                'clipnb/models/fcn.py')},
+            'clipnb.models.zoo': {'clipnb.models.zoo.build_model': ('models.zoo.html#build_model', 'clipnb/models/zoo.py')}}}
