@@ -76,11 +76,12 @@ class TAF:
         m = getattr(model, 'module', model)             # the BranchModel, even inside a wrapper
         swappable, rates = self.resolve(m)
         feats = m.branches(torch.cat([key, partner]))
-        logits = m.aggregate(feats)
-        ce = F.cross_entropy(logits[:B], batch['label'], ignore_index=self.ignore_index)
-        dev = logits.device
+        dev = key.device
         partner_of = torch.cat([torch.arange(B, 2 * B), torch.arange(B)]).to(dev)
         choice = torch.tensor(swappable, device=dev)[torch.randint(len(swappable), (2 * B,), device=dev)]
+        with torch.random.fork_rng(devices=[dev] if dev.type == 'cuda' else []):
+            logits = m.aggregate(feats)                 # the swapped pass below replays the same dropout masks
+        ce = F.cross_entropy(logits[:B], batch['label'], ignore_index=self.ignore_index)
         swapped = m.aggregate(feats.swap(feats.select(partner_of), choice))
         change = prediction_change(swapped, logits)
         rate = torch.tensor(rates, device=dev)[choice]
