@@ -19,3 +19,10 @@ def test_pair_loader_keeps_up_with_training():
     sys.path.insert(0, str(ROOT))
     from bench.data import main
     assert main(['--seconds', '3', '--no-fed']) >= 3
+
+def test_taf_step_costs_at_most_15_percent_more_per_image_for_fcn8s():
+    "bench.taf: TAF's swap re-runs only Ω, which FCN8s keeps cheap (1x1 scores and upsampling)."
+    sys.path.insert(0, str(ROOT))
+    from bench.taf import main
+    r, = main(['--models', 'fcn8s_resnet18', '--seconds', '4'])
+    assert r['ratio'] <= 1.15, r
