@@ -319,4 +319,5 @@ d = { 'settings': { 'branch': 'main',
                               'clipnb.train.init_distributed': ('train.html#init_distributed', 'clipnb/train.py'),
                               'clipnb.train.plan': ('train.html#plan', 'clipnb/train.py'),
                               'clipnb.train.read_csv': ('train.html#read_csv', 'clipnb/train.py'),
+                              'clipnb.train.train_cli': ('train.html#train_cli', 'clipnb/train.py'),
                               'clipnb.train.write_csv': ('train.html#write_csv', 'clipnb/train.py')}}}

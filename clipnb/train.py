@@ -12,15 +12,19 @@ import torch.distributed as dist
 from torch import nn
 from torch.nn.parallel import DistributedDataParallel
 from torch.utils.data import DataLoader, Dataset, DistributedSampler, Sampler, Subset
+from fastcore.script import call_parse, store_true
 from tqdm.auto import tqdm
 from .core import (atomic_save_json, atomic_torch_save, atomic_write, check_param, default_device,
                          get_rng_states, seed_everything, set_rng_states)
 from .data.clips import ClipIndex, KeyFrameDataset, eval_transform, train_transform
+from .data.datasets import clip_index
 from .metrics import evaluate
+from .models.zoo import build_model
+from .taf import TAF, Supervised
 
 # %% auto #0
-__all__ = ['BUDGETS', 'TrainConfig', 'plan', 'StepBatchSampler', 'EpochItems', 'init_distributed', 'Objective', 'write_csv',
-           'read_csv', 'fit']
+__all__ = ['BUDGETS', 'METHODS', 'TrainConfig', 'plan', 'StepBatchSampler', 'EpochItems', 'init_distributed', 'Objective',
+           'write_csv', 'read_csv', 'fit', 'train_cli']
 
 # %% ../nbs/30_train.ipynb #4d5daf73
 BUDGETS = {'paper': 'TAF: batch_size/2 pairs for 2x steps (same images per step; Sec. 2.2)',
@@ -111,7 +115,7 @@ class EpochItems(Dataset):
     def __len__(self): return len(self.ds)
     def __getitem__(self, item):
         epoch, k = item
-        self.ds.set_epoch(epoch)
+        if hasattr(self.ds, 'set_epoch'): self.ds.set_epoch(epoch)
         return self.ds[k]
 
 # %% ../nbs/30_train.ipynb #e3108961
@@ -253,7 +257,7 @@ def fit(model: nn.Module, method, index: ClipIndex, cfg: TrainConfig = None, out
             atomic_save_json(dict(config=asdict(cfg), plan=p, method=repr(method), model=type(model).__name__, world_size=world,
                                   device=str(device), **kw), out/'run.json')
     status(status='running')
-    bar = tqdm(total=p['steps'], initial=step, disable=not cfg.progress or rank != 0, desc=repr(method)[:40], dynamic_ncols=True)
+    bar = tqdm(total=p['steps'], initial=step, disable=not cfg.progress or rank != 0, desc=type(method).__name__, dynamic_ncols=True)
     batches = iter(loader); model.train()
     last_good, t0, seen = (step if ckpt_path is not None and ckpt_path.exists() else None), time.perf_counter(), 0
     try:
@@ -278,10 +282,10 @@ def fit(model: nn.Module, method, index: ClipIndex, cfg: TrainConfig = None, out
                 logs['train'].append(row)
                 bar.set_postfix(loss=f"{row['loss']:.3f}", miou=f"{logs['eval'][-1]['miou']:.3f}" if logs['eval'] else '-')
             if (cfg.eval_every and step % cfg.eval_every == 0) or step == p['steps']:
-                evaluate_now(); model.train()
+                t_eval = time.perf_counter(); evaluate_now(); model.train(); t0 += time.perf_counter() - t_eval
                 bar.set_postfix(loss=f"{logs['train'][-1]['loss']:.3f}" if logs['train'] else '-', miou=f"{logs['eval'][-1]['miou']:.3f}")
             if step % cfg.ckpt_every == 0 or step == p['steps']:
-                save(); last_good = step
+                t_save = time.perf_counter(); save(); last_good = step; t0 += time.perf_counter() - t_save
             elif step % cfg.log_every == 0: write_logs()
             bar.update(1)
     finally:
@@ -291,3 +295,39 @@ def fit(model: nn.Module, method, index: ClipIndex, cfg: TrainConfig = None, out
     final = logs['eval'][-1]
     status(status='done', final=final)
     return dict(logs, plan=p, final=final, out_dir=out)
+
+# %% ../nbs/30_train.ipynb #58d245d6
+METHODS = dict(baseline=Supervised, taf=TAF)
+
+@call_parse
+def train_cli(out: str,                     # run folder (checkpoint, logs); an existing run resumes
+              model: str = 'fcn8s_resnet18',   # a name of clipnb.models.zoo.MODELS
+              method: str = 'taf',          # baseline or taf
+              dataset: str = 'synth',       # a name of clipnb.data.datasets.clip_index
+              data_root: str = None,        # the data set's folder (not for synth)
+              steps: int = 200,             # the baseline's steps (see --budget)
+              batch_size: int = 8,          # images per step and process
+              budget: str = 'paper',        # paper or equal_steps
+              lr: float = 0.01,
+              crop_h: int = 96, crop_w: int = 128,   # training crop
+              c1: float = None,             # TAF: change rate of the first branch (default: the paper's)
+              n_h: int = 15,                # TAF: temporal half-context in frames
+              lam: float = 1.0,             # TAF: weight of the regulariser
+              eval_every: int = 0,          # steps between evaluations (0: at the end)
+              key_frames_only: store_true = False,  # evaluate on key frames only, not every labelled frame
+              seed: int = 0,
+              num_workers: int = 2,
+              backbone_weights: str = None):  # a local torchvision ImageNet state dict
+    "Train a segmentation model with TAF or the baseline (under torchrun: with DDP)."
+    check_param('method', method, method in METHODS, f"one of {', '.join(METHODS)}")
+    index = clip_index(dataset, data_root)
+    torch.manual_seed(seed)
+    net = build_model(model, index.num_classes, backbone_weights)
+    algo = TAF(c1=c1, n_h=n_h, lam=lam) if method == 'taf' else Supervised()
+    cfg = TrainConfig(steps=steps, batch_size=batch_size, budget=budget, lr=lr, crop_size=(crop_h, crop_w), eval_every=eval_every,
+                      eval_dense=not key_frames_only, seed=seed, num_workers=num_workers)
+    run = fit(net, algo, index, cfg, out_dir=out)
+    if not dist.is_initialized() or dist.get_rank() == 0:
+        f = run['final']
+        print(f"{model} {algo!r} on {index.name}: val mIoU {100 * f['miou']:.1f}%, pixel acc {100 * f['pixel_acc']:.1f}% "
+              f"after {run['plan']['steps']} steps; logs in {out}")

@@ -26,3 +26,19 @@ def test_taf_step_costs_at_most_15_percent_more_per_image_for_fcn8s():
     from bench.taf import main
     r, = main(['--models', 'fcn8s_resnet18', '--seconds', '4'])
     assert r['ratio'] <= 1.15, r
+
+def test_train_command_trains_then_resumes(tmp_path):
+    "clipnb_train: a short baseline run on the synthetic benchmark; run again, it finds its finished checkpoint."
+    import json
+    cmd = [BIN/'clipnb_train', str(tmp_path/'run'), '--method', 'baseline', '--steps', '2', '--batch_size', '4',
+           '--crop_h', '64', '--crop_w', '96', '--num_workers', '0', '--key_frames_only']
+    r = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
+    assert r.returncode == 0, r.stderr
+    assert 'fcn8s_resnet18 Supervised() on synth: val mIoU' in r.stdout
+    run = json.loads((tmp_path/'run'/'run.json').read_text())
+    assert run['status'] == 'done' and run['plan']['steps'] == 2 and 0 <= run['final']['miou'] <= 1
+    r = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
+    assert r.returncode == 0 and 'already trained for 2 steps' in r.stdout, r.stdout + r.stderr
+    r = subprocess.run([BIN/'clipnb_train', str(tmp_path/'bad'), '--method', 'dino'], capture_output=True, text=True, timeout=600)
+    assert r.returncode != 0 and "method='dino': expected one of baseline, taf" in r.stderr
+    assert not (tmp_path/'bad').exists()
