@@ -1,0 +1,38 @@
+"The experiment notebooks' parameter contract, through papermill itself (clipnb.experiments.notebook_params)."
+import sys
+from pathlib import Path
+import nbformat
+import papermill as pm
+import pytest
+
+CELLS = [
+    "from clipnb.experiments import defined_names, notebook_params\n_before = defined_names(globals())",
+    "preset = 'quick'\nc1 = None",
+    "P = notebook_params(globals(), _before, dict(preset=(lambda v: v in ('quick', 'smoke'), \"one of ['quick', 'smoke']\"),\n"
+    "                                             c1=(lambda v: v is None or v >= 0, 'a change rate >= 0, or None for the grid')))\n"
+    "print('PARAMS', P)",
+]
+
+@pytest.fixture
+def notebook(tmp_path):
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in CELLS])
+    nb.cells[1].metadata['tags'] = ['parameters']
+    nb.metadata['kernelspec'] = dict(name='python3', display_name='Python 3', language='python')
+    path = tmp_path/'exp.ipynb'; nbformat.write(nb, path)
+    return path
+
+def run(path, **params):
+    out = path.with_name('out.ipynb')
+    pm.execute_notebook(str(path), str(out), parameters=params, kernel_name='python3', progress_bar=False, cwd=str(path.parent))
+    return ''.join(o.get('text', '') for c in nbformat.read(out, 4).cells for o in c.get('outputs', []))
+
+def test_a_valid_parameter_runs(notebook):
+    assert "PARAMS {'preset': 'quick', 'c1': 0.0001}" in run(notebook, c1=1e-4)
+
+def test_a_mistyped_parameter_stops_the_notebook(notebook):
+    with pytest.raises(pm.PapermillExecutionError, match=r"unknown parameter\(s\) \['c_1'\]; valid parameters: \['c1', 'preset'\]"):
+        run(notebook, c_1=1e-4)
+
+def test_an_invalid_value_stops_the_notebook(notebook):
+    with pytest.raises(pm.PapermillExecutionError, match="preset='fast': expected one of"):
+        run(notebook, preset='fast')
