@@ -10,7 +10,7 @@ import torch.nn.functional as F
 from torch import Tensor
 from .core import check_param
 from .data.clips import IGNORE_INDEX, KeyFrameDataset, PairDataset
-from .models.core import BranchModel, Branches
+from .models.core import BranchModel
 
 # %% auto #0
 __all__ = ['prediction_change', 'change_hinge', 'Supervised', 'TAF']

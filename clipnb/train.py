@@ -4,7 +4,7 @@
 
 # %% ../nbs/30_train.ipynb #32bd9468
 from __future__ import annotations
-import csv, io, math, os, time
+import csv, os, time
 from dataclasses import dataclass, asdict, fields
 from pathlib import Path
 import torch

@@ -1,6 +1,4 @@
 "The experiment notebooks' parameter contract, through papermill itself (clipnb.experiments.notebook_params)."
-import sys
-from pathlib import Path
 import nbformat
 import papermill as pm
 import pytest

@@ -4,7 +4,6 @@
 
 # %% ../../nbs/10_models.core.ipynb #2c56bd6e
 from __future__ import annotations
-import math
 from dataclasses import dataclass, field, replace
 import torch
 from torch import nn, Tensor
