@@ -162,7 +162,7 @@ def read_csv(path) -> list:
     with open(path, newline='') as f: return [{k: num(v) for k, v in r.items()} for r in csv.DictReader(f)]
 
 # %% ../nbs/30_train.ipynb #f1702697
-_RESUME_FREE = {'steps', 'eval_every', 'eval_split', 'eval_dense', 'eval_size', 'ckpt_every', 'log_every', 'num_workers', 'progress'}
+_RESUME_FREE = {'eval_every', 'eval_split', 'eval_dense', 'eval_size', 'ckpt_every', 'log_every', 'num_workers', 'progress'}
 
 def _check_resumable(saved: dict, cfg: TrainConfig, path):
     "Refuse to resume a checkpoint whose training hyper-parameters differ from `cfg`'s."
