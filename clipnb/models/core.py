@@ -7,9 +7,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 import torch
 from torch import nn, Tensor
+from fastcore.test import test_close
 
 # %% auto #0
-__all__ = ['Branches', 'BranchModel']
+__all__ = ['Branches', 'BranchModel', 'calibrate_bn', 'check_branch_contract']
 
 # %% ../../nbs/10_models.core.ipynb #c8172d72
 @dataclass
@@ -63,3 +64,33 @@ class BranchModel(nn.Module):
         if isinstance(name, int) and 0 <= name < len(names): return name
         if name in names: return names.index(name)
         raise ValueError(f"{type(self).__name__}: unknown branch {name!r}; its branches are {names} (or 0..{len(names)-1})")
+
+# %% ../../nbs/10_models.core.ipynb #05dee72b
+def calibrate_bn(model, x):
+    "Set every BatchNorm's running statistics to those of batch `x`, then `eval()`."
+    bns = [m for m in model.modules() if isinstance(m, nn.modules.batchnorm._BatchNorm)]
+    for m in bns: m.reset_running_stats(); m.momentum = None        # None: a plain average over the batches seen
+    with torch.no_grad(): model.train()(x)
+    for m in bns: m.momentum = 0.1
+    return model.eval()
+
+def check_branch_contract(model, x, x2):
+    "Assert the branch contract of `model` (BatchNorm calibrated on `x` and `x2`, eval mode) for every branch."
+    calibrate_bn(model, torch.cat([x, x2]))
+    with torch.no_grad():
+        b, o = model.branches(x), model.branches(x2)
+        y = model.aggregate(b)
+        test_close(model(x), y, eps=1e-5)
+        same = Branches([f.clone() for f in b.feats], {k: v.clone() for k, v in b.shared.items()}, b.size)
+        n = x.shape[0]
+        for i in range(len(b)):
+            idx = torch.full((n,), i)
+            s = b.swap(o, idx)
+            test_close(model.aggregate(b.swap(same, idx)), y, eps=1e-5)
+            ys = model.aggregate(s)
+            assert all((ys[k] - y[k]).abs().max() > 1e-4 for k in range(n)), f'swapping {model.branch_names[i]} changes nothing'
+            by_hand = Branches([o.feats[j] if j == i else f for j, f in enumerate(b.feats)], b.shared, b.size)
+            test_close(ys, model.aggregate(by_hand), eps=1e-5)
+            assert all(s.shared[k] is b.shared[k] for k in b.shared)
+            yp = model.aggregate(b.swap(o, torch.tensor([i] + [-1] * (n - 1))))
+            test_close(yp[0], ys[0], eps=1e-5); test_close(yp[1:], y[1:], eps=1e-5)
