@@ -235,7 +235,6 @@ def fit(model: nn.Module, method, index: ClipIndex, cfg: TrainConfig = None, out
         row = dict(step=step, miou=m['miou'], pixel_acc=m['pixel_acc'], mean_acc=m['mean_acc'],
                    **{f'iou_{c}': v for c, v in zip(index.classes, m['iou'])})
         logs['eval'].append(row)
-        return row
 
     def save():
         states = get_rng_states()
@@ -258,6 +257,9 @@ def fit(model: nn.Module, method, index: ClipIndex, cfg: TrainConfig = None, out
                                   device=str(device), **kw), out/'run.json')
     status(status='running')
     bar = tqdm(total=p['steps'], initial=step, disable=not cfg.progress or rank != 0, desc=type(method).__name__, dynamic_ncols=True)
+    def show_progress():
+        last = lambda rows, k: f"{rows[-1][k]:.3f}" if rows else '-'
+        bar.set_postfix(loss=last(logs['train'], 'loss'), miou=last(logs['eval'], 'miou'))
     batches = iter(loader); model.train()
     last_good, t0, seen = (step if ckpt_path is not None and ckpt_path.exists() else None), time.perf_counter(), 0
     try:
@@ -279,11 +281,10 @@ def fit(model: nn.Module, method, index: ClipIndex, cfg: TrainConfig = None, out
                 row = dict(step=step, lr=opt.param_groups[0]['lr'], loss=_all_mean(loss.detach().float()).item(),
                            **{k: _all_mean(torch.as_tensor(v, dtype=torch.float32, device=device)).item() for k, v in terms.items()},
                            images_per_s=seen / (time.perf_counter() - t0))
-                logs['train'].append(row)
-                bar.set_postfix(loss=f"{row['loss']:.3f}", miou=f"{logs['eval'][-1]['miou']:.3f}" if logs['eval'] else '-')
+                logs['train'].append(row); show_progress()
             if (cfg.eval_every and step % cfg.eval_every == 0) or step == p['steps']:
                 t_eval = time.perf_counter(); evaluate_now(); model.train(); t0 += time.perf_counter() - t_eval
-                bar.set_postfix(loss=f"{logs['train'][-1]['loss']:.3f}" if logs['train'] else '-', miou=f"{logs['eval'][-1]['miou']:.3f}")
+                show_progress()
             if step % cfg.ckpt_every == 0 or step == p['steps']:
                 t_save = time.perf_counter(); save(); last_good = step; t0 += time.perf_counter() - t_save
             elif step % cfg.log_every == 0: write_logs()
