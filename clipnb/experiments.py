@@ -6,13 +6,20 @@
 from __future__ import annotations
 import hashlib, json, math, socket, subprocess, time
 from pathlib import Path
-import numpy as np
-from .core import atomic_save_json, check_param
-from .train import write_csv
+from dataclasses import asdict
+import numpy as np, torch
+from .core import atomic_save_json, atomic_write, cache_dir, check_param
+from .data.clips import ClipIndex
+from .data.datasets import clip_index
+from .models.zoo import build_model
+from .taf import TAF, Supervised
+from .train import TrainConfig, fit, write_csv
 
 # %% auto #0
-__all__ = ['IPYTHON_NAMES', 'defined_names', 'notebook_params', 'with_preset', 'config_key', 'git_commit', 'save_result',
-           'load_results', 'write_results_csv', 'mean_std', 'paired_verdict']
+__all__ = ['IPYTHON_NAMES', 'PAPER_TABLE1', 'PAPER_HPARAMS', 'METHODS', 'PRESETS', 'defined_names', 'notebook_params',
+           'with_preset', 'config_key', 'git_commit', 'save_result', 'load_results', 'write_results_csv', 'mean_std',
+           'paired_verdict', 'paper_train_config', 'make_method', 'run_folder', 'train_run', 'figures_dir',
+           'output_dir', 'save_figure', 'preset_index', 'preset_config', 'preset_run']
 
 # %% ../nbs/40_experiments.ipynb #ffeedd34
 IPYTHON_NAMES = {'In', 'Out', 'get_ipython', 'exit', 'quit', 'open'}
@@ -93,3 +100,125 @@ def paired_verdict(ours: dict, reference: dict, what: str = 'TAF - baseline', pa
     spread = f' ± {s:.2f}' if n > 1 else ''
     ref = f'; paper: {paper:+.1f}' if paper is not None else ''
     return f"{what}: {m:+.2f}{spread} {unit} over {n} seed{'s' * (n > 1)} {seeds}{ref} -> finding {held}"
+
+# %% ../nbs/40_experiments.ipynb #4255835e
+PAPER_TABLE1 = {   # (data set, model) -> {method: (mIoU %, pixel accuracy %)}: TAF Table 1
+    ('camvid', 'fcn8s_resnet50'): dict(baseline=(65.3, 91.0), taf=(67.1, 91.8)),
+    ('camvid', 'deeplabv3plus_mobilenetv2'): dict(baseline=(65.0, 91.7), taf=(66.9, 91.9)),
+    ('camvid', 'deeplabv3plus_resnet50'): dict(baseline=(68.2, 92.3), taf=(69.1, 92.3)),
+    ('cs-0.2', 'deeplabv3plus_mobilenetv2'): dict(baseline=(62.1, 95.0), taf=(63.8, 95.3)),
+    ('cs-0.2', 'deeplabv3plus_resnet50'): dict(baseline=(67.7, 95.7), taf=(69.4, 96.0)),
+    ('cs-0.5', 'deeplabv3plus_mobilenetv2'): dict(baseline=(67.0, 95.6), taf=(68.1, 95.8)),
+    ('cs-0.5', 'deeplabv3plus_resnet50'): dict(baseline=(71.7, 96.2), taf=(73.0, 96.3)),
+}
+
+def _hp(lr, lam, crop, epochs, size): return dict(lr=lr, lam=lam, crop_size=crop, epochs=epochs, eval_size=size)
+_CS, _CV = (1024, 2048), (360, 480)
+PAPER_HPARAMS = {  # (data set, model, method) -> settings: TAF supplement Table 2
+    ('camvid', 'fcn8s_resnet50', 'baseline'): _hp(0.02, None, (360, 360), 600, _CV),
+    ('camvid', 'fcn8s_resnet50', 'taf'): _hp(0.02, 1.0, (360, 360), 600, _CV),
+    ('camvid', 'deeplabv3plus_mobilenetv2', 'baseline'): _hp(0.02, None, (360, 360), 600, _CV),
+    ('camvid', 'deeplabv3plus_mobilenetv2', 'taf'): _hp(0.05, 1.0, (360, 360), 600, _CV),
+    ('camvid', 'deeplabv3plus_resnet50', 'baseline'): _hp(0.02, None, (360, 360), 600, _CV),
+    ('camvid', 'deeplabv3plus_resnet50', 'taf'): _hp(0.05, 0.5, (360, 360), 600, _CV),
+    ('cs-0.2', 'deeplabv3plus_mobilenetv2', 'baseline'): _hp(0.02, None, (720, 720), 300, _CS),
+    ('cs-0.2', 'deeplabv3plus_mobilenetv2', 'taf'): _hp(0.05, 1.0, (720, 720), 300, _CS),
+    ('cs-0.2', 'deeplabv3plus_resnet50', 'baseline'): _hp(0.02, None, (720, 720), 300, _CS),
+    ('cs-0.2', 'deeplabv3plus_resnet50', 'taf'): _hp(0.05, 1.0, (720, 720), 300, _CS),
+    ('cs-0.5', 'deeplabv3plus_mobilenetv2', 'baseline'): _hp(0.02, None, (720, 720), 300, _CS),
+    ('cs-0.5', 'deeplabv3plus_mobilenetv2', 'taf'): _hp(0.02, 1.0, (720, 720), 300, _CS),
+    ('cs-0.5', 'deeplabv3plus_resnet50', 'baseline'): _hp(0.01, None, (720, 720), 300, _CS),
+    ('cs-0.5', 'deeplabv3plus_resnet50', 'taf'): _hp(0.01, 1.0, (720, 720), 300, _CS),
+}
+
+def paper_train_config(dataset: str, model: str, method: str, n_key_frames: int, **overrides) -> tuple:
+    "(TrainConfig, λ) of supplement Table 2's row for (`dataset`, `model`, `method`), its epochs as steps over `n_key_frames`."
+    row = (dataset, model, method)
+    check_param('dataset, model, method', row, row in PAPER_HPARAMS, f"a row of supplement Table 2: one of {sorted(PAPER_HPARAMS)}")
+    hp = PAPER_HPARAMS[row]
+    batch = 8 if dataset.startswith('cs') and model.endswith('resnet50') else 16
+    steps = max(1, round(hp['epochs'] * n_key_frames / batch))
+    cfg = TrainConfig(**{**dict(steps=steps, batch_size=batch, lr=hp['lr'], crop_size=hp['crop_size'], eval_size=hp['eval_size']), **overrides})
+    return cfg, hp['lam']
+
+# %% ../nbs/40_experiments.ipynb #64b7e71f
+METHODS = ('baseline', 'taf')
+
+def make_method(method: str, **options):
+    "The training method called `method` ('baseline': `Supervised`, 'taf': `TAF(**options)`)."
+    check_param('method', method, method in METHODS, f'one of {list(METHODS)}')
+    if method == 'baseline':
+        if options: raise ValueError(f"method='baseline' takes no options: got {sorted(options)}")
+        return Supervised()
+    return TAF(**options)
+
+def run_folder(model: str, method: str, index: ClipIndex, cfg: TrainConfig, runs_dir=None, backbone_weights=None, **method_options) -> Path:
+    "The folder of the run with exactly these settings: `runs_dir/<model>-<method>-<hash>/seed<seed>`."
+    spec = dict(model=model, method=method, method_options=method_options, data=[index.name, str(index.root)],
+                config={k: v for k, v in asdict(cfg).items() if k not in ('seed', 'progress', 'num_workers')},
+                backbone_weights=None if backbone_weights is None else str(backbone_weights))
+    return Path(runs_dir or cache_dir()/'runs')/f'{model}-{method}-{config_key(spec)}'/f'seed{cfg.seed}'
+
+def train_run(model: str, method: str, index: ClipIndex, cfg: TrainConfig, runs_dir=None, backbone_weights=None, **method_options) -> tuple:
+    "(model in eval mode, `fit`'s result): `model` trained with `method` on `index`, or loaded from the finished run of the same settings."
+    make_method(method, **method_options)                     # refuse a bad method before building anything
+    out = run_folder(model, method, index, cfg, runs_dir, backbone_weights, **method_options)
+    torch.manual_seed(cfg.seed)
+    net = build_model(model, index.num_classes, backbone_weights)
+    run = fit(net, make_method(method, **method_options), index, cfg, out_dir=out)
+    return net.eval(), run
+
+# %% ../nbs/40_experiments.ipynb #045b102b
+def figures_dir() -> Path:
+    "The checkout's `figures/` when clipnb is imported from a source checkout, else `./figures`."
+    import clipnb
+    root = Path(clipnb.__file__).resolve().parents[1]
+    return root/'figures' if (root/'settings.ini').is_file() else Path.cwd()/'figures'
+
+def output_dir(out_dir=None, preset: str = 'quick') -> Path:
+    "Where an experiment writes: `out_dir` if given; `cache_dir()/'scratch'` for the smoke preset; else `figures_dir()`."
+    if out_dir is not None: return Path(out_dir).expanduser()
+    return cache_dir()/'scratch' if preset == 'smoke' else figures_dir()
+
+def save_figure(fig, path) -> Path:
+    "Save matplotlib `fig` as a PNG at `path`, atomically."
+    path = Path(path); path.parent.mkdir(parents=True, exist_ok=True)
+    with atomic_write(path, 'wb') as f: fig.savefig(f, format='png', dpi=120, bbox_inches='tight')
+    return path
+
+# %% ../nbs/40_experiments.ipynb #d3c1734f
+PRESETS = {
+    'smoke': dict(dataset='synth', data_root=None, model='fcn8s_resnet18', synth=dict(n_train=4, n_val=2, n_test=2, clip_len=9),
+                  steps=2, batch_size=4, crop_size=(48, 64), lr=0.02, seeds=[0], grid_seeds=[0]),
+    'quick': dict(dataset='synth', data_root=None, model='fcn8s_resnet18', synth={},
+                  steps=100, batch_size=8, crop_size=(96, 128), lr=0.02, seeds=[0, 1, 2], grid_seeds=[0, 1]),
+    'paper': dict(dataset='synth', data_root=None, model='fcn8s_resnet50', synth=dict(height=360, width=480),
+                  steps=None, batch_size=None, crop_size=None, lr=None, seeds=[0, 1, 2], grid_seeds=[0, 1, 2]),
+}
+
+def preset_index(P: dict) -> ClipIndex:
+    "The data set of the experiment settings `P` (its `dataset`, `data_root` and, for synth, `synth` options)."
+    synth = P.get('synth') or {}
+    return clip_index(P['dataset'], P['data_root'], **synth) if P['dataset'] == 'synth' else clip_index(P['dataset'], P['data_root'])
+
+def preset_config(P: dict, model: str, method: str, index: ClipIndex, seed: int) -> tuple:
+    "(TrainConfig, TAF options) for `model`/`method` under the settings `P`; unset ones come from supplement Table 2."
+    given = {k: P[k] for k in ('steps', 'batch_size', 'crop_size', 'lr') if P.get(k) is not None}
+    if 'crop_size' in given: given['crop_size'] = tuple(given['crop_size'])
+    options = {}
+    if len(given) < 4:                                   # the paper preset: fill from Table 2
+        row_data = P['dataset'] if P['dataset'] in ('camvid', 'cs-0.2', 'cs-0.5') else 'camvid'
+        n_key = sum(len(c.labels) for c in index.clips if c.split == 'train')
+        cfg, lam = paper_train_config(row_data, model if (row_data, model, method) in PAPER_HPARAMS else
+                                      ('fcn8s_resnet50' if model.startswith('fcn') else model), method, n_key, **given)
+        if lam is not None and method == 'taf': options['lam'] = lam
+        cfg.seed = seed
+    else: cfg = TrainConfig(**given, seed=seed)
+    return cfg, options
+
+def preset_run(P: dict, method: str, seed: int, model: str = None, index: ClipIndex = None, **method_options) -> tuple:
+    "`train_run` of `model` (default `P['model']`) with `method` and `seed` under the experiment settings `P`."
+    model = model or P['model']
+    index = index or preset_index(P)
+    cfg, options = preset_config(P, model, method, index, seed)
+    return train_run(model, method, index, cfg, P.get('runs_dir'), P.get('backbone_weights'), **{**options, **method_options})
