@@ -10,16 +10,17 @@ from dataclasses import asdict
 import numpy as np, torch
 from .core import atomic_save_json, atomic_write, cache_dir, check_param
 from .data.clips import ClipIndex
-from .data.datasets import clip_index
-from .models.zoo import build_model
+from .data.datasets import DATASETS, clip_index
+from .models.zoo import MODELS, build_model
 from .taf import TAF, Supervised
 from .train import TrainConfig, fit, write_csv
 
 # %% auto #0
-__all__ = ['IPYTHON_NAMES', 'PAPER_TABLE1', 'PAPER_HPARAMS', 'METHODS', 'PRESETS', 'defined_names', 'notebook_params',
-           'with_preset', 'config_key', 'git_commit', 'save_result', 'load_results', 'write_results_csv', 'mean_std',
-           'paired_verdict', 'paper_train_config', 'make_method', 'run_folder', 'train_run', 'figures_dir',
-           'output_dir', 'save_figure', 'preset_index', 'preset_config', 'preset_run']
+__all__ = ['IPYTHON_NAMES', 'PAPER_TABLE1', 'PAPER_HPARAMS', 'METHODS', 'PRESETS', 'COMMON_CHECKS', 'defined_names',
+           'notebook_params', 'with_preset', 'config_key', 'git_commit', 'save_result', 'load_results',
+           'write_results_csv', 'mean_std', 'paired_verdict', 'paper_train_config', 'make_method', 'run_folder',
+           'train_run', 'figures_dir', 'output_dir', 'save_figure', 'preset_index', 'preset_config', 'preset_run',
+           'experiment_params', 'settings_of', 'matching_results']
 
 # %% ../nbs/40_experiments.ipynb #ffeedd34
 IPYTHON_NAMES = {'In', 'Out', 'get_ipython', 'exit', 'quit', 'open'}
@@ -222,3 +223,37 @@ def preset_run(P: dict, method: str, seed: int, model: str = None, index: ClipIn
     index = index or preset_index(P)
     cfg, options = preset_config(P, model, method, index, seed)
     return train_run(model, method, index, cfg, P.get('runs_dir'), P.get('backbone_weights'), **{**options, **method_options})
+
+# %% ../nbs/40_experiments.ipynb #a863b902
+def _seed_list(v): return isinstance(v, (list, tuple)) and len(v) > 0 and all(isinstance(s, int) and s >= 0 for s in v)
+def _opt(ok): return lambda v: v is None or ok(v)
+
+COMMON_CHECKS = dict(
+    preset=(lambda v: v in PRESETS, f'one of {list(PRESETS)}'),
+    seeds=(_opt(_seed_list), 'a non-empty list of integers >= 0, or None for the preset'),
+    dataset=(_opt(lambda v: isinstance(v, str) and v.lower() in DATASETS), f'one of {sorted(DATASETS)}, or None for the preset'),
+    data_root=(_opt(lambda v: isinstance(v, str)), "a folder holding the data set (a string), or None for 'synth'"),
+    model=(_opt(lambda v: v in MODELS), f'one of {sorted(MODELS)}, or None for the preset'),
+    steps=(_opt(lambda v: isinstance(v, int) and v >= 1), "the baseline's steps (an integer >= 1), or None for the preset"),
+    out_dir=(_opt(lambda v: isinstance(v, str)), 'a folder for the figure and CSV (a string), or None: figures/ (smoke: a scratch folder)'),
+    runs_dir=(_opt(lambda v: isinstance(v, str)), 'a folder for the trained runs (a string), or None: cache_dir()/runs'),
+)
+
+def experiment_params(ns: dict, before: set, checks: dict = None, grid: bool = False) -> dict:
+    "The experiment's settings: its parameters (`COMMON_CHECKS` and `checks`) checked, then the preset filled in."
+    P = with_preset(notebook_params(ns, before, {**COMMON_CHECKS, **(checks or {})}), PRESETS)
+    if grid and ns.get('seeds') is None: P['seeds'] = P['grid_seeds']
+    if P['dataset'] != 'synth' and P['data_root'] is None:
+        raise ValueError(f"dataset={P['dataset']!r} needs -p data_root <folder holding your copy>; only 'synth' is generated")
+    P['dataset'] = P['dataset'].lower()
+    return P
+
+def settings_of(P: dict, model: str = None) -> dict:
+    "The settings that identify an experiment's runs, flat (for result files and CSV columns)."
+    return dict(preset=P['preset'], dataset=P['dataset'], synth=json.dumps(P.get('synth') or {}, sort_keys=True) if P['dataset'] == 'synth' else '',
+                model=model or P['model'], steps=P.get('steps') or 'table2', batch_size=P.get('batch_size') or 'table2',
+                crop_size='x'.join(map(str, P['crop_size'])) if P.get('crop_size') else 'table2', lr=P.get('lr') or 'table2')
+
+def matching_results(folder, settings: dict) -> list:
+    "The results in `folder` whose config agrees with `settings` on every key of `settings`."
+    return [r for r in (load_results(folder) if Path(folder).is_dir() else []) if all(r.get(k) == v for k, v in settings.items())]
