@@ -18,9 +18,9 @@ from .train import TrainConfig, fit, write_csv
 # %% auto #0
 __all__ = ['IPYTHON_NAMES', 'PAPER_TABLE1', 'PAPER_HPARAMS', 'METHODS', 'PRESETS', 'COMMON_CHECKS', 'defined_names',
            'notebook_params', 'with_preset', 'config_key', 'git_commit', 'save_result', 'load_results',
-           'write_results_csv', 'mean_std', 'paired_verdict', 'paper_train_config', 'make_method', 'run_folder',
-           'train_run', 'figures_dir', 'output_dir', 'save_figure', 'preset_index', 'preset_config', 'preset_run',
-           'experiment_params', 'settings_of', 'matching_results']
+           'write_results_csv', 'mean_std', 'paired_verdict', 'paper_train_config', 'make_method', 'method_settings',
+           'run_folder', 'train_run', 'figures_dir', 'output_dir', 'save_figure', 'preset_index', 'preset_config',
+           'preset_run', 'experiment_params', 'settings_of', 'matching_results']
 
 # %% ../nbs/40_experiments.ipynb #ffeedd34
 IPYTHON_NAMES = {'In', 'Out', 'get_ipython', 'exit', 'quit', 'open'}
@@ -153,20 +153,28 @@ def make_method(method: str, **options):
         return Supervised()
     return TAF(**options)
 
-def run_folder(model: str, method: str, index: ClipIndex, cfg: TrainConfig, runs_dir=None, backbone_weights=None, **method_options) -> Path:
+def method_settings(method, model) -> dict:
+    "What a method's training of `model` depends on: for TAF the resolved rate per branch, the swappable branches, λ, Δ0, n_h."
+    if not isinstance(method, TAF): return dict(method=type(method).__name__)
+    swappable, rates = method.resolve(model)
+    return dict(method='TAF', rates=dict(zip(model.branch_names, rates)), swappable=[model.branch_names[i] for i in swappable],
+                lam=method.lam, delta0=method.delta0, n_h=method.n_h)
+
+def run_folder(model: str, method, net, index: ClipIndex, cfg: TrainConfig, runs_dir=None, backbone_weights=None) -> Path:
     "The folder of the run with exactly these settings: `runs_dir/<model>-<method>-<hash>/seed<seed>`."
-    spec = dict(model=model, method=method, method_options=method_options, data=[index.name, str(index.root)],
+    spec = dict(model=model, method=method_settings(method, net), data=[index.name, str(index.root)],
                 config={k: v for k, v in asdict(cfg).items() if k not in ('seed', 'progress', 'num_workers')},
                 backbone_weights=None if backbone_weights is None else str(backbone_weights))
-    return Path(runs_dir or cache_dir()/'runs')/f'{model}-{method}-{config_key(spec)}'/f'seed{cfg.seed}'
+    name = 'taf' if isinstance(method, TAF) else 'baseline'
+    return Path(runs_dir or cache_dir()/'runs')/f'{model}-{name}-{config_key(spec)}'/f'seed{cfg.seed}'
 
 def train_run(model: str, method: str, index: ClipIndex, cfg: TrainConfig, runs_dir=None, backbone_weights=None, **method_options) -> tuple:
     "(model in eval mode, `fit`'s result): `model` trained with `method` on `index`, or loaded from the finished run of the same settings."
-    make_method(method, **method_options)                     # refuse a bad method before building anything
-    out = run_folder(model, method, index, cfg, runs_dir, backbone_weights, **method_options)
+    algo = make_method(method, **method_options)
     torch.manual_seed(cfg.seed)
     net = build_model(model, index.num_classes, backbone_weights)
-    run = fit(net, make_method(method, **method_options), index, cfg, out_dir=out)
+    out = run_folder(model, algo, net, index, cfg, runs_dir, backbone_weights)
+    run = fit(net, algo, index, cfg, out_dir=out)
     return net.eval(), run
 
 # %% ../nbs/40_experiments.ipynb #045b102b
