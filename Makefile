@@ -10,7 +10,7 @@ NBDEV_SKIP := --skip_folder_re '^(experiments|[_.].*)$$'
 export PYTHONUNBUFFERED := 1
 export MPLBACKEND := Agg
 
-.PHONY: setup demo test test-sync test-nbs test-py docs readme browser lock clean
+.PHONY: setup demo figures test test-sync test-nbs test-py test-experiments docs readme browser lock clean
 
 setup: $(STAMP)
 
@@ -21,8 +21,13 @@ $(STAMP): requirements.lock setup.py settings.ini
 	$(PY) -m pip install -q --no-deps --no-build-isolation -e .
 	@touch $@
 
+# The main job: baseline vs TAF on the synthetic benchmark (3 seeds), figures/taf_vs_baseline.png.
 demo: setup
-	$(BIN)/clipnb_synth_figure --out figures/synth_clips.png
+	$(PY) tools/run_experiments.py taf_vs_baseline --log-output
+
+# Every experiment notebook at its default (quick) preset, into figures/ (what is committed there).
+figures: setup
+	$(PY) tools/run_experiments.py
 
 # Headless Chromium for the docs-site test (Debian's package, as root on CI machines).
 browser:
@@ -41,7 +46,14 @@ test-nbs: setup
 test-py: setup browser
 	$(BIN)/pytest -q tests
 
-test: test-sync test-nbs test-py
+# Every experiment notebook at the smoke preset, then at its default preset with fresh runs, both into build/
+# (never figures/, so the tree stays clean).
+test-experiments: setup
+	$(PY) tools/run_experiments.py --preset smoke --out_dir build/smoke --runs_dir build/smoke-runs
+	rm -rf build/runs
+	$(PY) tools/run_experiments.py --out_dir build/figures --runs_dir build/runs
+
+test: test-sync test-nbs test-py test-experiments
 
 # The docs site in _docs/, offline (Quarto cannot be installed here): tools/build_docs.py executes the
 # notebooks, applies nbdev's own docs processors (what nbdev_proc_nbs does) into _proc/ and renders them with

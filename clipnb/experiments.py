@@ -51,8 +51,9 @@ def config_key(config: dict) -> str:
     "A short stable hash of `config` (key order does not matter)."
     return hashlib.sha256(json.dumps(config, sort_keys=True, default=str).encode()).hexdigest()[:12]
 
-def git_commit(path='.') -> str:
-    "The commit checked out at `path`, `-dirty` with uncommitted changes to tracked files; 'unknown' outside git."
+def git_commit(path=None) -> str:
+    "The commit checked out at `path` (default: clipnb's own checkout), `-dirty` with uncommitted changes to tracked files; 'unknown' outside git."
+    if path is None: import clipnb; path = Path(clipnb.__file__).parent
     try:
         run = lambda *a: subprocess.run(['git', '-C', str(path), *a], capture_output=True, text=True, timeout=30)
         head = run('rev-parse', '--short=12', 'HEAD')
@@ -63,6 +64,8 @@ def git_commit(path='.') -> str:
 def save_result(folder, config: dict, seed: int, metrics: dict, commit: str = None) -> Path:
     "Write one run's `metrics` as `folder/<config key>-seed<seed>.json`, atomically, with its provenance."
     check_param('seed', seed, isinstance(seed, int) and seed >= 0, 'an integer >= 0')
+    if clash := sorted(set(config) & set(metrics) | {'seed', 'key', 'commit', 'host', 'time'} & (set(config) | set(metrics))):
+        raise ValueError(f"save_result: {clash} used as config or metric names: each name must be one column of the results")
     key = config_key(config)
     row = dict(key=key, seed=seed, config=config, metrics=metrics, commit=commit or git_commit(),
                host=socket.gethostname(), time=time.strftime('%Y-%m-%dT%H:%M:%S%z'))

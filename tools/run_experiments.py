@@ -1,0 +1,59 @@
+"""Run the experiment notebooks of nbs/experiments/ through papermill, one after the other.
+
+    python tools/run_experiments.py                      # every notebook at its default (quick) preset -> figures/
+    python tools/run_experiments.py --preset smoke        # seconds each; writes to a scratch folder
+    python tools/run_experiments.py table1 ablation_cr --out_dir build/figures --runs_dir build/runs
+
+Each notebook runs from a fresh temporary working directory (they must not depend on it); the executed
+copies go to --executed. Prints each notebook's time and its verdict lines; exits 1 naming the notebooks
+that failed.
+"""
+import argparse, sys, tempfile, time
+from pathlib import Path
+import nbformat, papermill as pm
+
+ROOT = Path(__file__).resolve().parents[1]
+EXPERIMENTS = ROOT/'nbs'/'experiments'
+ORDER = ['taf_vs_baseline', 'table1', 'ablation_swap', 'ablation_attenuation', 'ablation_perclass_cr', 'ablation_cr', 'ablation_context']
+
+def notebooks(names):
+    found = {p.stem: p for p in sorted(EXPERIMENTS.glob('*.ipynb'))}
+    if unknown := [n for n in names if n not in found]: sys.exit(f"unknown experiment(s) {unknown}; valid: {sorted(found)}")
+    chosen = names or sorted(found, key=lambda n: (ORDER.index(n) if n in ORDER else len(ORDER), n))
+    return [found[n] for n in chosen]
+
+def verdicts(path):
+    text = ''.join(o.get('text', '') for c in nbformat.read(path, 4).cells for o in c.get('outputs', []) if o.get('name') == 'stdout')
+    return [l for l in text.splitlines() if 'finding' in l]
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument('names', nargs='*', help='experiment notebooks (default: all, in a fixed order)')
+    ap.add_argument('--preset', help='smoke, quick or paper (default: the notebooks\' own, quick)')
+    ap.add_argument('--out_dir', help='figure folder (default: figures/; smoke: a scratch folder)')
+    ap.add_argument('--runs_dir', help='trained-run cache (default: cache_dir()/runs)')
+    ap.add_argument('--executed', default=str(ROOT/'build'/'experiments'), help='where executed notebooks go')
+    ap.add_argument('--log-output', action='store_true', help="stream the notebooks' output")
+    a = ap.parse_args()
+    params = {k: v for k, v in dict(preset=a.preset, out_dir=a.out_dir and str(Path(a.out_dir).resolve()),
+                                    runs_dir=a.runs_dir and str(Path(a.runs_dir).resolve())).items() if v is not None}
+    executed = Path(a.executed).resolve(); executed.mkdir(parents=True, exist_ok=True)
+    failed, summary = [], []
+    for nb in notebooks(a.names):
+        out = executed/f"{nb.stem}{'-' + a.preset if a.preset else ''}.ipynb"
+        print(f"== {nb.stem} {params}", flush=True)
+        t0 = time.perf_counter()
+        try:
+            with tempfile.TemporaryDirectory() as cwd:
+                pm.execute_notebook(str(nb), str(out), parameters=params, kernel_name='python3', cwd=cwd,
+                                    progress_bar=False, log_output=a.log_output)
+        except pm.PapermillExecutionError as e:
+            failed.append(nb.stem); print(f"!! {nb.stem} failed: {e.ename}: {e.evalue} (executed copy: {out})", flush=True)
+            continue
+        took = time.perf_counter() - t0
+        summary.append(f"{nb.stem}: {took / 60:.1f} min")
+        print(f"== {nb.stem}: {took / 60:.1f} min", *verdicts(out), sep='\n   ', flush=True)
+    print('\n'.join(['== times:', *summary]))
+    if failed: sys.exit(f"failed: {failed}")
+
+if __name__ == '__main__': main()
