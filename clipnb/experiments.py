@@ -217,8 +217,9 @@ def preset_config(P: dict, model: str, method: str, index: ClipIndex, seed: int)
     "(TrainConfig, TAF options) for `model`/`method` under the settings `P`; unset ones come from supplement Table 2."
     given = {k: P[k] for k in ('steps', 'batch_size', 'crop_size', 'lr') if P.get(k) is not None}
     if 'crop_size' in given: given['crop_size'] = tuple(given['crop_size'])
-    options = {}
-    if len(given) < 4:                                   # the paper preset: fill from Table 2
+    options, n_set = {}, len(given)
+    given['eval_dense'] = all(c.dense_labels for c in index.clips if c.split == 'val')   # real data sets: key frames only
+    if n_set < 4:                                   # the paper preset: fill from Table 2
         row_data = P['dataset'] if P['dataset'] in ('camvid', 'cs-0.2', 'cs-0.5') else 'camvid'
         n_key = sum(len(c.labels) for c in index.clips if c.split == 'train')
         cfg, lam = paper_train_config(row_data, model if (row_data, model, method) in PAPER_HPARAMS else

@@ -34,3 +34,36 @@ def test_a_mistyped_parameter_stops_the_notebook(notebook):
 def test_an_invalid_value_stops_the_notebook(notebook):
     with pytest.raises(pm.PapermillExecutionError, match="preset='fast': expected one of"):
         run(notebook, preset='fast')
+
+
+# The real experiment notebooks (nbs/experiments/): the same contract, checked on each.
+import ast
+from pathlib import Path
+EXPERIMENTS = sorted((Path(__file__).resolve().parents[1]/'nbs'/'experiments').glob('*.ipynb'))
+
+def parameters_cell(path):
+    cells = [c for c in nbformat.read(path, 4).cells if 'parameters' in c.metadata.get('tags', [])]
+    assert len(cells) == 1, f"{path.name}: expected one cell tagged 'parameters', found {len(cells)}"
+    return cells[0].source
+
+@pytest.mark.parametrize('path', EXPERIMENTS, ids=lambda p: p.stem)
+def test_parameters_are_plain_literals(path):
+    tree = ast.parse(parameters_cell(path))
+    for node in tree.body:
+        assert isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name), \
+            f"{path.name}: the parameters cell may only assign names: {ast.unparse(node)}"
+        ast.literal_eval(node.value)   # raises on anything but a literal
+    names = {n.targets[0].id for n in tree.body}
+    assert {'preset', 'seeds', 'out_dir', 'runs_dir'} <= names, f"{path.name}: the common parameters are missing"
+
+@pytest.mark.parametrize('path', EXPERIMENTS, ids=lambda p: p.stem)
+def test_experiment_refuses_a_mistyped_parameter(path, tmp_path):
+    with pytest.raises(pm.PapermillExecutionError, match=r"unknown parameter\(s\) \['seed'\]; valid parameters: \[.*'seeds'"):
+        pm.execute_notebook(str(path), str(tmp_path/'out.ipynb'), parameters=dict(seed=0), kernel_name='python3',
+                            progress_bar=False, cwd=str(tmp_path))
+
+@pytest.mark.parametrize('path', EXPERIMENTS[:1], ids=lambda p: p.stem)
+def test_experiment_refuses_an_invalid_value(path, tmp_path):
+    with pytest.raises(pm.PapermillExecutionError, match=r"preset='fast': expected one of \['smoke', 'quick', 'paper'\]"):
+        pm.execute_notebook(str(path), str(tmp_path/'out.ipynb'), parameters=dict(preset='fast'), kernel_name='python3',
+                            progress_bar=False, cwd=str(tmp_path))
