@@ -13,8 +13,8 @@ from .core import check_param
 from .data.clips import IGNORE_INDEX, Clip, ClipIndex, eval_transform, read_image, to_tv
 
 # %% auto #0
-__all__ = ['pixel_change', 'class_sums', 'clip_labels', 'anchor_frames', 'change_rates_of', 'model_distributions',
-           'class_change_rates', 'label_distributions', 'label_change_rates', 'spearman']
+__all__ = ['pixel_change', 'class_sums', 'clip_labels', 'anchor_frames', 'change_rates_of', 'model_outputs', 'class_change_rates',
+           'label_change', 'label_maps', 'label_change_rates', 'spearman']
 
 # %% ../nbs/42_change_rates.ipynb #1472520b
 def pixel_change(p: Tensor, q: Tensor) -> Tensor:
@@ -25,13 +25,14 @@ def class_sums(values: Tensor, labels: Tensor, num_classes: int, ignore_index: i
     "(sum of `values`, number of pixels) per class of `labels` (same shape, `ignore_index` left out), as float64 tensors."
     if values.shape != labels.shape:
         raise ValueError(f"values have shape {tuple(values.shape)} but labels {tuple(labels.shape)}: expected the same")
-    keep = labels != ignore_index
-    lab, val = labels[keep].long(), values[keep].double()
-    if lab.numel() and (lab.min() < 0 or lab.max() >= num_classes):
-        bad = torch.unique(lab[(lab < 0) | (lab >= num_classes)]).tolist()[:10]
-        raise ValueError(f"labels {bad} are neither classes 0..{num_classes - 1} nor ignore_index={ignore_index}")
-    return (torch.bincount(lab, weights=val, minlength=num_classes).double(),
-            torch.bincount(lab, minlength=num_classes).double())
+    lab, K = labels.flatten().long(), num_classes
+    outside = (lab < 0) | (lab >= K)
+    if outside.any():
+        if (bad := outside & (lab != ignore_index)).any():
+            raise ValueError(f"labels {torch.unique(lab[bad]).tolist()[:10]} are neither classes 0..{K - 1} nor ignore_index={ignore_index}")
+        lab = torch.where(outside, K, lab)                                       # ignored pixels: one more bin, dropped
+    return (torch.bincount(lab, weights=values.flatten().double(), minlength=K + 1)[:K],
+            torch.bincount(lab, minlength=K + 1)[:K].double())
 
 # %% ../nbs/42_change_rates.ipynb #57fd6c15
 def _check_deltas(deltas) -> tuple:
@@ -56,9 +57,9 @@ def _check_split(index: ClipIndex, split: str) -> ClipIndex:
     check_param('split', split, split in index.splits, f'one of the index\'s splits {index.splits}')
     return index.split(split)
 
-def change_rates_of(distributions, index: ClipIndex, split: str = 'val', deltas=(1,), frames_per_clip: int = None,
-                    batch_size: int = 8) -> dict:
-    "Per class: mean δy/Δ over the pixels labelled with it at the anchor frames of `split` (see above); NaN for classes never labelled there."
+def change_rates_of(outputs, index: ClipIndex, split: str = 'val', deltas=(1,), frames_per_clip: int = None,
+                    batch_size: int = 8, change=pixel_change) -> dict:
+    "Per class: mean `change`(outputs at t, at t+Δ)/Δ over the pixels labelled with it at the anchor frames t of `split`; NaN for classes never labelled there."
     deltas, data = _check_deltas(deltas), _check_split(index, split)
     check_param('frames_per_clip', frames_per_clip, frames_per_clip is None or (isinstance(frames_per_clip, int) and frames_per_clip >= 1),
                 'an integer >= 1, or None for every anchor frame')
@@ -76,14 +77,14 @@ def change_rates_of(distributions, index: ClipIndex, split: str = 'val', deltas=
             todo = [t for t in need if t not in cache]
             for j in range(0, len(todo), batch_size):
                 ts = todo[j:j + batch_size]
-                cache.update(zip(ts, distributions(clip, ts)))
+                cache.update(zip(ts, outputs(clip, ts)))
             p = torch.stack([cache[t] for t in chunk])
             labels = torch.stack([torch.as_tensor(index.read_label(labelled[t])) for t in chunk]).to(p.device)
             if labels.shape[-2:] != p.shape[-2:]:
-                raise ValueError(f"clip {clip.name!r}: labels are {tuple(labels.shape[-2:])} but the distributions "
+                raise ValueError(f"clip {clip.name!r}: labels are {tuple(labels.shape[-2:])} but the outputs "
                                  f"{tuple(p.shape[-2:])} (HxW): expected the same size")
             for d in deltas:
-                s, n = class_sums(pixel_change(p, torch.stack([cache[t + d] for t in chunk])) / d, labels, K, index.ignore_index)
+                s, n = class_sums(change(p, torch.stack([cache[t + d] for t in chunk])) / d, labels, K, index.ignore_index)
                 sums += s.cpu(); counts += n.cpu()
     if not n_anchors:
         raise ValueError(f"{index.name} {split!r}: no labelled frame t with t + {max(deltas)} inside its clip "
@@ -97,17 +98,17 @@ def _device(model: nn.Module) -> torch.device:
     if t is None: t = next(model.buffers(), None)
     return t.device if t is not None else torch.device('cpu')
 
-def model_distributions(model: nn.Module, device=None):
-    "A `distributions(clip, ts)` function: `model`'s softmax predictions on frames `ts` of `clip`, normalised as in evaluation."
+def model_outputs(model: nn.Module, device=None):
+    "An `outputs(clip, ts)` function: `model`'s softmax predictions (N, C, H, W) on frames `ts` of `clip`, normalised as in evaluation."
     device, transform = device or _device(model), eval_transform()
-    def distributions(clip: Clip, ts: list) -> Tensor:
+    def outputs(clip: Clip, ts: list) -> Tensor:
         images = [read_image(clip.frames[t]) for t in ts]
         x = torch.stack([transform(to_tv(im)[0]) for im in images]).to(device)
         logits = model(x).float()
         if logits.shape[-2:] != x.shape[-2:]:
             logits = F.interpolate(logits, size=x.shape[-2:], mode='bilinear', align_corners=False)
         return logits.softmax(1)
-    return distributions
+    return outputs
 
 def class_change_rates(model: nn.Module, index: ClipIndex, split: str = 'val', deltas=(1,), frames_per_clip: int = None,
                        batch_size: int = 8) -> dict:
@@ -116,25 +117,26 @@ def class_change_rates(model: nn.Module, index: ClipIndex, split: str = 'val', d
     model.eval()
     try:
         with torch.inference_mode():
-            return change_rates_of(model_distributions(model), index, split, deltas, frames_per_clip, batch_size)
+            return change_rates_of(model_outputs(model), index, split, deltas, frames_per_clip, batch_size)
     finally:
         for m, training in modes: m.training = training
 
 # %% ../nbs/42_change_rates.ipynb #e3d601bb
-def label_distributions(index: ClipIndex):
-    "A `distributions(clip, ts)` function: the one-hot dense labels of frames `ts` (ignore_index as one more class)."
-    K = index.num_classes
-    def distributions(clip: Clip, ts: list) -> Tensor:
+def label_change(a: Tensor, b: Tensor) -> Tensor:
+    "δy per pixel of one-hot labels: 2 where label maps `a` and `b` differ, 0 where they agree."
+    return 2. * (a != b)
+
+def label_maps(index: ClipIndex):
+    "An `outputs(clip, ts)` function: the dense label maps (N, H, W) of frames `ts`."
+    def outputs(clip: Clip, ts: list) -> Tensor:
         if missing := [t for t in ts if t not in clip.dense_labels]:
             raise ValueError(f"clip {clip.name!r}: no dense label at frame(s) {missing}: the labels' change rate needs dense labels")
-        lab = torch.stack([torch.as_tensor(index.read_label(clip.dense_labels[t])).long() for t in ts])
-        lab = torch.where(lab == index.ignore_index, K, lab)
-        return F.one_hot(lab, K + 1).permute(0, 3, 1, 2).float()
-    return distributions
+        return torch.stack([torch.as_tensor(index.read_label(clip.dense_labels[t])) for t in ts])
+    return outputs
 
 def label_change_rates(index: ClipIndex, split: str = 'val', deltas=(1,), frames_per_clip: int = None, batch_size: int = 8) -> dict:
     "Per class: the ground truth's change rate in the same units as `class_change_rates` (2 x the fraction of its pixels whose label changed, per frame)."
-    return change_rates_of(label_distributions(index), index, split, deltas, frames_per_clip, batch_size)
+    return change_rates_of(label_maps(index), index, split, deltas, frames_per_clip, batch_size, change=label_change)
 
 # %% ../nbs/42_change_rates.ipynb #d955050c
 def _ranks(x: np.ndarray) -> np.ndarray:
