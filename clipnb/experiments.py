@@ -163,20 +163,22 @@ def method_settings(method, model) -> dict:
     return dict(method='TAF', rates=dict(zip(model.branch_names, rates)), swappable=[model.branch_names[i] for i in swappable],
                 lam=method.lam, delta0=method.delta0, n_h=method.n_h)
 
-def run_folder(model: str, method, net, index: ClipIndex, cfg: TrainConfig, runs_dir=None, backbone_weights=None) -> Path:
+def run_folder(model: str, method, net, index: ClipIndex, cfg: TrainConfig, runs_dir=None, backbone_weights=None, model_options=None) -> Path:
     "The folder of the run with exactly these settings: `runs_dir/<model>-<method>-<hash>/seed<seed>`."
     spec = dict(model=model, method=method_settings(method, net), data=[index.name, str(index.root)],
+                **({'model_options': model_options} if model_options else {}),
                 config={k: v for k, v in asdict(cfg).items() if k not in ('seed', 'progress', 'num_workers')},
                 backbone_weights=None if backbone_weights is None else str(backbone_weights))
     name = 'taf' if isinstance(method, TAF) else 'baseline'
     return Path(runs_dir or cache_dir()/'runs')/f'{model}-{name}-{config_key(spec)}'/f'seed{cfg.seed}'
 
-def train_run(model: str, method: str, index: ClipIndex, cfg: TrainConfig, runs_dir=None, backbone_weights=None, **method_options) -> tuple:
-    "(model in eval mode, `fit`'s result): `model` trained with `method` on `index`, or loaded from the finished run of the same settings."
+def train_run(model: str, method: str, index: ClipIndex, cfg: TrainConfig, runs_dir=None, backbone_weights=None,
+              model_options: dict = None, **method_options) -> tuple:
+    "(model in eval mode, `fit`'s result): `model` (built with `model_options`) trained with `method` on `index`, or loaded from the finished run of the same settings."
     algo = make_method(method, **method_options)
     torch.manual_seed(cfg.seed)
-    net = build_model(model, index.num_classes, backbone_weights)
-    out = run_folder(model, algo, net, index, cfg, runs_dir, backbone_weights)
+    net = build_model(model, index.num_classes, backbone_weights, **(model_options or {}))
+    out = run_folder(model, algo, net, index, cfg, runs_dir, backbone_weights, model_options)
     run = fit(net, algo, index, cfg, out_dir=out)
     return net.eval(), run
 
@@ -203,7 +205,8 @@ PRESETS = {
     'smoke': dict(dataset='synth', data_root=None, model='fcn8s_resnet18', synth=dict(n_train=4, n_val=2, n_test=2, clip_len=9),
                   steps=2, batch_size=4, crop_size=(48, 64), lr=0.02, seeds=[0], grid_seeds=[0]),
     'quick': dict(dataset='synth', data_root=None, model='fcn8s_resnet18', synth={},
-                  steps=100, batch_size=8, crop_size=(96, 128), lr=0.02, seeds=[0, 1, 2], grid_seeds=[0, 1]),
+                  steps=100, batch_size=8, crop_size=(96, 128), lr=0.02, seeds=[0, 1, 2], grid_seeds=[0, 1],
+                  model_options=dict(deeplabv3plus_mobilenetv2=dict(separable=True), deeplabv3plus_resnet50=dict(separable=True))),
     'paper': dict(dataset='synth', data_root=None, model='fcn8s_resnet50', synth=dict(height=360, width=480),
                   steps=None, batch_size=None, crop_size=None, lr=None, seeds=[0, 1, 2], grid_seeds=[0, 1, 2]),
 }
@@ -234,7 +237,8 @@ def preset_run(P: dict, method: str, seed: int, model: str = None, index: ClipIn
     model = model or P['model']
     index = index or preset_index(P)
     cfg, options = preset_config(P, model, method, index, seed)
-    return train_run(model, method, index, cfg, P.get('runs_dir'), P.get('backbone_weights'), **{**options, **method_options})
+    return train_run(model, method, index, cfg, P.get('runs_dir'), P.get('backbone_weights'), (P.get('model_options') or {}).get(model),
+                     **{**options, **method_options})
 
 # %% ../nbs/40_experiments.ipynb #a863b902
 def _seed_list(v): return isinstance(v, (list, tuple)) and len(v) > 0 and all(isinstance(s, int) and s >= 0 for s in v)
