@@ -129,6 +129,17 @@ def _check_offsets(offsets):
                 and all(isinstance(o, int) and not isinstance(o, bool) and o >= 0 for o in offsets),
                 'a non-empty list of distinct integers >= 0 (frames; 0: no swap)')
 
+def _swap_groups(index: ClipIndex, items: list, offsets, min_frames: int):
+    "(evaluated items with their partner item per offset, sorted items to compute) for runs of whole clips needing >= `min_frames` frames."
+    group, need = [], set()
+    for k, (ci, t) in enumerate(items):
+        clip = index.clips[ci]
+        partners = {o: (ci, partner_frame(t, o, len(clip), repr(clip.name))) for o in offsets}
+        group.append(((ci, t), partners)); need |= {(ci, t), *partners.values()}
+        clip_done = k + 1 == len(items) or items[k + 1][0] != ci
+        if clip_done and len(need) >= min_frames: yield group, sorted(need); group, need = [], set()
+    if group: yield group, sorted(need)
+
 def swapped_branch_metrics(model: BranchModel, index: ClipIndex, split: str, offsets, branch='stride32', dense: bool = True,
                            frames_per_clip: int = None, batch_size: int = 8, size=None, amp: bool = False, num_workers: int = 0) -> dict:
     "{offset: scores on `split`} with `branch` of each evaluated frame t taken from frame t+offset (t-offset past the clip's end)."
@@ -137,19 +148,15 @@ def swapped_branch_metrics(model: BranchModel, index: ClipIndex, split: str, off
     transform, items = eval_transform(size), _items(sub, dense, frames_per_clip)
     cms = {o: ConfusionMatrix(sub.num_classes, sub.ignore_index) for o in offsets}
     with inference(model, amp) as device:
-        for ci, clip in enumerate(sub.clips):
-            ts = [t for c, t in items if c == ci]
-            if not ts: continue
-            partners = {o: [partner_frame(t, o, len(clip), repr(clip.name)) for t in ts] for o in offsets}
-            need = sorted(set(ts).union(*partners.values()))
+        for group, need in _swap_groups(sub, items, offsets, 4 * batch_size):
             parts, labels = [], []
-            for batch in DataLoader(Frames(sub, [(ci, t) for t in need], transform, dense), batch_size, num_workers=num_workers):
+            for batch in DataLoader(Frames(sub, need, transform, dense), batch_size, num_workers=num_workers):
                 parts.append(model.branches(batch['image'].to(device))); labels.append(batch['label'])
-            feats, labels, pos = _cat(parts), torch.cat(labels), {t: k for k, t in enumerate(need)}
-            at = torch.tensor([pos[t] for t in ts], device=device)
+            feats, labels, pos = _cat(parts), torch.cat(labels), {item: k for k, item in enumerate(need)}
+            at = torch.tensor([pos[item] for item, _ in group], device=device)
             for o in offsets:
-                to = torch.tensor([pos[p] for p in partners[o]], device=device)
-                for s in range(0, len(ts), batch_size):
+                to = torch.tensor([pos[partners[o]] for _, partners in group], device=device)
+                for s in range(0, len(at), batch_size):
                     a, p = at[s:s + batch_size], to[s:s + batch_size]
                     swapped = feats.select(a).swap(feats.select(p), torch.full((len(a),), i, device=device))
                     score(cms[o], model.aggregate(swapped), labels[a.cpu()])
