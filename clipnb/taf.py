@@ -22,8 +22,10 @@ def prediction_change(logits: Tensor, reference: Tensor) -> Tensor:
 
 # %% ../nbs/20_taf.ipynb #6381900a
 def change_hinge(change: Tensor, offset: Tensor, rate: Tensor, delta0: float = 1.0) -> Tensor:
-    "R+ (Eq. 4): the part of `change` above the slack |offset|·delta0·rate, per example."
-    return (change - offset.abs().to(change) * delta0 * rate.to(change)).clamp_min(0)
+    "R+ (Eq. 4): the part of `change` above the slack |offset|·delta0·rate, per example (rate ∞: no constraint, even at offset 0)."
+    rate = rate.to(change)
+    slack = torch.where(rate.isinf(), rate, offset.abs().to(change) * delta0 * rate)   # 0·∞ would be NaN
+    return (change - slack).clamp_min(0)
 
 # %% ../nbs/20_taf.ipynb #12305fa2
 class Supervised:
