@@ -3,6 +3,7 @@
     python tools/run_experiments.py                      # every notebook at its default (quick) preset -> figures/
     python tools/run_experiments.py --preset smoke        # seconds each; writes to a scratch folder
     python tools/run_experiments.py table1 ablation_cr --out_dir build/figures --runs_dir build/runs
+    python tools/run_experiments.py taf_vs_baseline -p steps 300 --out_dir figures/steps300   # any notebook parameter
 
 Each notebook runs from a fresh temporary working directory (they must not depend on it); the executed
 copies go to --executed. Prints each notebook's time and its verdict lines; exits 1 naming the notebooks
@@ -10,7 +11,7 @@ that failed.
 """
 import argparse, sys, tempfile, time
 from pathlib import Path
-import nbformat, papermill as pm
+import nbformat, papermill as pm, yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 EXPERIMENTS = ROOT/'nbs'/'experiments'
@@ -33,10 +34,13 @@ def main():
     ap.add_argument('--out_dir', help='figure folder (default: figures/; smoke: a scratch folder)')
     ap.add_argument('--runs_dir', help='trained-run cache (default: cache_dir()/runs)')
     ap.add_argument('--executed', default=str(ROOT/'build'/'experiments'), help='where executed notebooks go')
+    ap.add_argument('-p', '--parameter', nargs=2, action='append', default=[], metavar=('NAME', 'VALUE'),
+                    help='a notebook parameter, its value read as YAML (as papermill -y does): -p steps 300, -p seeds "[0, 1]"')
     ap.add_argument('--log-output', action='store_true', help="stream the notebooks' output")
     a = ap.parse_args()
     params = {k: v for k, v in dict(preset=a.preset, out_dir=a.out_dir and str(Path(a.out_dir).resolve()),
                                     runs_dir=a.runs_dir and str(Path(a.runs_dir).resolve())).items() if v is not None}
+    params.update({k: yaml.safe_load(v) for k, v in a.parameter})
     executed = Path(a.executed).resolve(); executed.mkdir(parents=True, exist_ok=True)
     failed, summary = [], []
     for nb in notebooks(a.names):
