@@ -4,18 +4,17 @@
 
 # %% ../nbs/41_analysis.ipynb #cc5b9cc3
 from __future__ import annotations
-import contextlib
 import numpy as np
 import torch
 import torch.nn.functional as F
 from torch.utils.data import DataLoader, Dataset
 from .core import check_param
 from .data.clips import Clip, ClipIndex, eval_transform, load_frame_and_label, read_image, to_tv
-from .metrics import ConfusionMatrix, _model_device
+from .metrics import ConfusionMatrix, inference, score
 from .models.core import Branches, BranchModel
 
 # %% auto #0
-__all__ = ['ATTENUATIONS', 'evaluated_frames', 'partner_frame', 'Frames', 'inference', 'score', 'branch_metrics', 'branch_mean',
+__all__ = ['ATTENUATIONS', 'evaluated_frames', 'partner_frame', 'Frames', 'branch_metrics', 'branch_mean',
            'attenuated_branch_metrics', 'swapped_branch_metrics', 'swap_example']
 
 # %% ../nbs/41_analysis.ipynb #ea6595c2
@@ -50,23 +49,7 @@ class Frames(Dataset):
         image, label = self.transform(*to_tv(image, label))
         return dict(image=image, label=label, clip=i, frame=t)
 
-@contextlib.contextmanager
-def inference(model, amp: bool = False):
-    "Run a block with `model` in eval mode under `torch.inference_mode` (bf16 autocast on CUDA if `amp`); yields its device."
-    device = _model_device(model)
-    modes = [(m, m.training) for m in model.modules()]
-    autocast = torch.autocast('cuda', dtype=torch.bfloat16) if amp and device.type == 'cuda' else contextlib.nullcontext()
-    model.eval()
-    try:
-        with torch.inference_mode(), autocast: yield device
-    finally:
-        for m, training in modes: m.training = training
 
-def score(cm: ConfusionMatrix, logits: torch.Tensor, label: torch.Tensor) -> ConfusionMatrix:
-    "Add the argmax of `logits` (upsampled bilinearly to `label`'s size if needed) against `label` to `cm`."
-    logits = logits.float()
-    if logits.shape[-2:] != label.shape[-2:]: logits = F.interpolate(logits, size=label.shape[-2:], mode='bilinear', align_corners=False)
-    return cm.update(logits.argmax(1), label)
 
 # %% ../nbs/41_analysis.ipynb #901b1f21
 def _check_model(model):

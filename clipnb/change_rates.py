@@ -11,6 +11,7 @@ import torch.nn.functional as F
 from torch import Tensor, nn
 from .core import check_param
 from .data.clips import IGNORE_INDEX, Clip, ClipIndex, eval_transform, read_image, to_tv
+from .metrics import inference, model_device
 
 # %% auto #0
 __all__ = ['pixel_change', 'class_sums', 'clip_labels', 'anchor_frames', 'change_rates_of', 'model_outputs', 'class_change_rates',
@@ -93,14 +94,9 @@ def change_rates_of(outputs, index: ClipIndex, split: str = 'val', deltas=(1,), 
     return {c: float(r) for c, r in zip(index.classes, rates)}
 
 # %% ../nbs/42_change_rates.ipynb #cb5fb23d
-def _device(model: nn.Module) -> torch.device:
-    t = next(model.parameters(), None)
-    if t is None: t = next(model.buffers(), None)
-    return t.device if t is not None else torch.device('cpu')
-
 def model_outputs(model: nn.Module, device=None):
     "An `outputs(clip, ts)` function: `model`'s softmax predictions (N, C, H, W) on frames `ts` of `clip`, normalised as in evaluation."
-    device, transform = device or _device(model), eval_transform()
+    device, transform = device or model_device(model), eval_transform()
     def outputs(clip: Clip, ts: list) -> Tensor:
         images = [read_image(clip.frames[t]) for t in ts]
         x = torch.stack([transform(to_tv(im)[0]) for im in images]).to(device)
@@ -113,13 +109,8 @@ def model_outputs(model: nn.Module, device=None):
 def class_change_rates(model: nn.Module, index: ClipIndex, split: str = 'val', deltas=(1,), frames_per_clip: int = None,
                        batch_size: int = 8) -> dict:
     "Per class: `model`'s prediction change rate (mean δy/Δ over the pixels labelled with the class at time t); NaN for absent classes."
-    modes = [(m, m.training) for m in model.modules()]
-    model.eval()
-    try:
-        with torch.inference_mode():
-            return change_rates_of(model_outputs(model), index, split, deltas, frames_per_clip, batch_size)
-    finally:
-        for m, training in modes: m.training = training
+    with inference(model):
+        return change_rates_of(model_outputs(model), index, split, deltas, frames_per_clip, batch_size)
 
 # %% ../nbs/42_change_rates.ipynb #e3d601bb
 def label_change(a: Tensor, b: Tensor) -> Tensor:

@@ -13,7 +13,7 @@ from .core import check_param
 from .data.clips import IGNORE_INDEX
 
 # %% auto #0
-__all__ = ['segmentation_metrics', 'ConfusionMatrix', 'evaluate', 'format_metrics']
+__all__ = ['segmentation_metrics', 'ConfusionMatrix', 'model_device', 'inference', 'score', 'evaluate', 'format_metrics']
 
 # %% ../nbs/31_metrics.ipynb #15c6108d
 def _nanmean(x: torch.Tensor) -> float:
@@ -105,34 +105,44 @@ class ConfusionMatrix:
         return f"ConfusionMatrix({self.num_classes} classes, {int(m['mat'].sum())} pixels, mIoU {m['miou']:.4f}, pixel acc {m['pixel_acc']:.4f})"
 
 # %% ../nbs/31_metrics.ipynb #b6b01cef
-def _model_device(model: nn.Module) -> torch.device:
+def model_device(model: nn.Module) -> torch.device:
+    "The device of `model`'s first parameter (or buffer); the CPU for a model with neither."
     t = next(model.parameters(), None)
     if t is None: t = next(model.buffers(), None)
     return t.device if t is not None else torch.device('cpu')
 
-def evaluate(model: nn.Module, loader, num_classes: int, device=None, ignore_index: int = IGNORE_INDEX,
-             amp: bool = False) -> dict:
-    "Scores of `model` on the `image`/`label` batches of `loader` (see `segmentation_metrics`), reduced over processes."
-    device = _model_device(model) if device is None else torch.device(device)
-    cm = ConfusionMatrix(num_classes, ignore_index)
+@contextlib.contextmanager
+def inference(model: nn.Module, amp: bool = False):
+    "Run a block with `model` in eval mode under `torch.inference_mode` (bf16 autocast on CUDA if `amp`); yields its device. Each module's mode is restored after."
+    device = model_device(model)
     modes = [(m, m.training) for m in model.modules()]
     autocast = torch.autocast('cuda', dtype=torch.bfloat16) if amp and device.type == 'cuda' else contextlib.nullcontext()
     model.eval()
     try:
-        with torch.inference_mode(), autocast:
-            for batch in loader:
-                image = batch['image'].to(device, non_blocking=True)
-                label = batch['label'].to(device, non_blocking=True)
-                logits = model(image)
-                if isinstance(logits, dict): logits = logits['out']
-                if logits.ndim != 4 or logits.shape[1] != num_classes:
-                    raise ValueError(f"model output has shape {tuple(logits.shape)}: expected (batch, num_classes={num_classes}, H, W) logits")
-                logits = logits.float()
-                if logits.shape[-2:] != label.shape[-2:]:
-                    logits = F.interpolate(logits, size=label.shape[-2:], mode='bilinear', align_corners=False)
-                cm.update(logits.argmax(1), label)
+        with torch.inference_mode(), autocast: yield device
     finally:
         for m, training in modes: m.training = training
+
+def score(cm: ConfusionMatrix, logits: torch.Tensor, label: torch.Tensor) -> ConfusionMatrix:
+    "Add the argmax of `logits` (upsampled bilinearly to `label`'s size if needed) against `label` to `cm`."
+    logits = logits.float()
+    if logits.shape[-2:] != label.shape[-2:]: logits = F.interpolate(logits, size=label.shape[-2:], mode='bilinear', align_corners=False)
+    return cm.update(logits.argmax(1), label)
+
+def evaluate(model: nn.Module, loader, num_classes: int, device=None, ignore_index: int = IGNORE_INDEX,
+             amp: bool = False) -> dict:
+    "Scores of `model` on the `image`/`label` batches of `loader` (see `segmentation_metrics`), reduced over processes."
+    cm = ConfusionMatrix(num_classes, ignore_index)
+    with inference(model, amp) as model_dev:
+        device = model_dev if device is None else torch.device(device)
+        for batch in loader:
+            image = batch['image'].to(device, non_blocking=True)
+            label = batch['label'].to(device, non_blocking=True)
+            logits = model(image)
+            if isinstance(logits, dict): logits = logits['out']
+            if logits.ndim != 4 or logits.shape[1] != num_classes:
+                raise ValueError(f"model output has shape {tuple(logits.shape)}: expected (batch, num_classes={num_classes}, H, W) logits")
+            score(cm, logits, label)
     return cm.reduce_from_all_processes().compute()
 
 # %% ../nbs/31_metrics.ipynb #8d424085
