@@ -163,7 +163,7 @@ def imagenet_vid_index(data_root, split: str = 'train', boxes: str = 'key', lazy
     name, ncols = _LISTS[split]; sub = 'DET' if split == 'det' else 'VID'
     root = check_root(data_root, 'imagenet_vid', [f'Data/{sub}', f'Annotations/{sub}', f'ImageSets/{name}'])
     listfile, bad = root/'ImageSets'/name, BadItems('imagenet_vid', skip_bad)
-    rows = read_list(listfile, f'ImageNet list', ncols=ncols)
+    rows = read_list(listfile, 'ImageNet list', ncols=ncols)
     clips = _det_clips(root, rows, listfile, bad) if split == 'det' else _vid_clips(root, split, rows, listfile, boxes, bad)
     if not lazy or verify:
         keep = []
