@@ -213,8 +213,7 @@ PRESETS = {
 
 def preset_index(P: dict) -> ClipIndex:
     "The data set of the experiment settings `P` (its `dataset`, `data_root` and, for synth, `synth` options)."
-    synth = P.get('synth') or {}
-    return clip_index(P['dataset'], P['data_root'], **synth) if P['dataset'] == 'synth' else clip_index(P['dataset'], P['data_root'])
+    return clip_index(P['dataset'], P['data_root'], **((P.get('synth') or {}) if P['dataset'] == 'synth' else {}))
 
 def preset_config(P: dict, model: str, method: str, index: ClipIndex, seed: int) -> tuple:
     "(TrainConfig, TAF options) for `model`/`method` under the settings `P`; unset ones come from supplement Table 2."
@@ -259,9 +258,9 @@ def experiment_params(ns: dict, before: set, checks: dict = None, grid: bool = F
     "The experiment's settings: its parameters (`COMMON_CHECKS` and `checks`) checked, then the preset filled in."
     P = with_preset(notebook_params(ns, before, {**COMMON_CHECKS, **(checks or {})}), PRESETS)
     if grid and ns.get('seeds') is None: P['seeds'] = P['grid_seeds']
+    P['dataset'] = P['dataset'].lower()
     if P['dataset'] != 'synth' and P['data_root'] is None:
         raise ValueError(f"dataset={P['dataset']!r} needs -p data_root <folder holding your copy>; only 'synth' is generated")
-    P['dataset'] = P['dataset'].lower()
     return P
 
 def settings_of(P: dict, model: str = None) -> dict:
