@@ -14,10 +14,11 @@ Goal: ratio <= 1.15 (the swap re-runs only Ω).
 import argparse, time
 import torch
 from clipnb.models.zoo import build_model
-from clipnb.taf import TAF, Supervised
+from clipnb.taf.loss import TAF
+from clipnb.engine.supervised import Supervised
 
 def make_step(model, method, amp: bool):
-    "One training step of `method` on `model` (SGD with momentum, as in clipnb.train)."
+    "One training step of `method` on `model` (SGD with momentum, as in clipnb.engine.train)."
     opt = torch.optim.SGD(model.parameters(), lr=1e-3, momentum=0.9)
     dev = next(model.parameters()).device
     def step(batch):

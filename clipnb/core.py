@@ -4,14 +4,14 @@
 
 # %% ../nbs/00_core.ipynb #0dfeedc7
 from __future__ import annotations
-import contextlib, json, os, random, tempfile
+import contextlib, json, os, random, sys, tempfile
 from pathlib import Path
 import numpy as np
 import torch
 
 # %% auto #0
-__all__ = ['default_device', 'seed_everything', 'get_rng_states', 'set_rng_states', 'cache_dir', 'atomic_write',
-           'atomic_save_json', 'atomic_torch_save', 'check_param']
+__all__ = ['USER_ERRORS', 'default_device', 'seed_everything', 'get_rng_states', 'set_rng_states', 'cache_dir', 'atomic_write',
+           'atomic_save_json', 'atomic_torch_save', 'check_param', 'cli_errors']
 
 # %% ../nbs/00_core.ipynb #0c8e188f
 def default_device() -> torch.device:
@@ -27,14 +27,18 @@ def seed_everything(seed: int) -> int:
     return seed
 
 def get_rng_states() -> dict:
-    "The states of every random number generator clipnb uses, for a checkpoint."
-    states = dict(python=random.getstate(), numpy=np.random.get_state(), torch=torch.get_rng_state())
+    "The states of every random number generator clipnb uses, as tensors, numbers and tuples only (so a checkpoint loads with `weights_only=True`)."
+    kind, keys, pos, has_gauss, gauss = np.random.get_state()
+    states = dict(python=random.getstate(), torch=torch.get_rng_state(),
+                  numpy=dict(kind=kind, keys=torch.from_numpy(keys.astype(np.int64)), pos=int(pos), has_gauss=int(has_gauss), gauss=float(gauss)))
     if torch.cuda.is_available(): states['cuda'] = torch.cuda.get_rng_state_all()
     return states
 
 def set_rng_states(states: dict):
     "Restore the generators from `get_rng_states()`."
-    random.setstate(states['python']); np.random.set_state(states['numpy']); torch.set_rng_state(states['torch'])
+    n = states['numpy']
+    random.setstate(states['python']); torch.set_rng_state(states['torch'])
+    np.random.set_state((n['kind'], n['keys'].numpy().astype(np.uint32), n['pos'], n['has_gauss'], n['gauss']))
     if 'cuda' in states and torch.cuda.is_available(): torch.cuda.set_rng_state_all(states['cuda'])
 
 # %% ../nbs/00_core.ipynb #ef609574
@@ -71,3 +75,14 @@ def check_param(name: str, value, ok: bool, expected: str):
     "Raise `ValueError` naming `name`, its `value` and what was `expected` unless `ok`."
     if not ok: raise ValueError(f"{name}={value!r}: expected {expected}")
     return value
+
+# %% ../nbs/00_core.ipynb #45ba027b
+USER_ERRORS = (ValueError, TypeError, FileNotFoundError, NotADirectoryError, FileExistsError, PermissionError)
+
+@contextlib.contextmanager
+def cli_errors(prog: str = None):
+    "Turn a user's mistake raised in the block (`USER_ERRORS`) into one line `prog: error: ...` on stderr and exit status 2."
+    try: yield
+    except USER_ERRORS as e:
+        print(f"{prog or Path(sys.argv[0]).name}: error: {e}", file=sys.stderr)
+        raise SystemExit(2) from None

@@ -10,8 +10,8 @@ from pathlib import Path
 import torch
 from clipnb.data.clips import toy_index
 from clipnb.models.zoo import build_model
-from clipnb.taf import TAF
-from clipnb.train import TrainConfig, fit
+from clipnb.taf.loss import TAF
+from clipnb.engine.train import TrainConfig, fit
 
 out, data = Path(sys.argv[1]), Path(sys.argv[2])
 steps = int(sys.argv[3]) if len(sys.argv) > 3 else 20
