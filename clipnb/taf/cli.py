@@ -43,11 +43,11 @@ def train_cli(out: str,                     # run folder (checkpoint, logs); an 
     with cli_errors('clipnb_train'):
         check_param('method', method, method in METHODS, f"one of {', '.join(METHODS)}")
         algo = TAF(c1=c1, n_h=n_h, lam=lam, budget=budget) if method == 'taf' else Supervised()
-        index = clip_index(dataset, data_root)
-        torch.manual_seed(seed)
-        net = build_model(model, index.num_classes, backbone_weights)
         cfg = TrainConfig(steps=steps, batch_size=batch_size, lr=lr, crop_size=(crop_h, crop_w), eval_every=eval_every,
                           eval_frames='key' if key_frames_only else 'auto', seed=seed, num_workers=num_workers).check()
+        index = clip_index(dataset, data_root)      # settings first: a typo is reported before any data is read
+        torch.manual_seed(seed)
+        net = build_model(model, index.num_classes, backbone_weights)
         run = fit(net, algo, index, cfg, out_dir=out)
     if not dist.is_initialized() or dist.get_rank() == 0:
         f = run['final']
