@@ -161,13 +161,15 @@ class SegmentationEvaluator:
         self.index = index.split(split)
         self.dense = eval_frames(self.index, frames)
         self.ds = KeyFrameDataset(self.index, eval_transform(size), dense=self.dense)
-        self.batch_size, self.num_workers = batch_size, num_workers
+        self.batch_size, self.num_workers, self._loader = batch_size, num_workers, None
 
     def loader(self):
-        "This process's share of the frames (every `world_size`-th, from its rank)."
-        rank, world = (dist.get_rank(), dist.get_world_size()) if dist.is_available() and dist.is_initialized() else (0, 1)
-        return DataLoader(Subset(self.ds, range(rank, len(self.ds), world)), batch_size=self.batch_size, num_workers=self.num_workers,
-                          pin_memory=torch.cuda.is_available())
+        "This process's share of the frames (every `world_size`-th, from its rank); made once, its workers kept between evaluations."
+        if self._loader is None:
+            rank, world = (dist.get_rank(), dist.get_world_size()) if dist.is_available() and dist.is_initialized() else (0, 1)
+            self._loader = DataLoader(Subset(self.ds, range(rank, len(self.ds), world)), batch_size=self.batch_size, num_workers=self.num_workers,
+                                      persistent_workers=self.num_workers > 0, pin_memory=torch.cuda.is_available())
+        return self._loader
 
     def __call__(self, model: nn.Module, amp: bool = False) -> dict:
         m = evaluate(model, self.loader(), self.index.num_classes, ignore_index=self.index.ignore_index, amp=amp)
