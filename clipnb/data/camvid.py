@@ -11,6 +11,7 @@ from pathlib import Path, PurePosixPath
 import numpy as np
 from PIL import Image
 from fastcore.script import call_parse
+from ..core import check_param, cli_errors
 from .clips import IGNORE_INDEX, Clip, ClipIndex, read_label_map, _open
 from .layout import BadItems, check_root, list_dir, read_list
 
@@ -490,8 +491,11 @@ def make_camvid_video_fixture(video, stills_dir, seq='0001TP', offset=None, n_fr
 
 # %% ../../nbs/03_data.camvid.ipynb #fac43eee
 def _size(s):
+    "'WxH' (e.g. '480x360') as (W, H); None when not given."
     if not s: return None
-    w, h = str(s).lower().split('x'); return int(w), int(h)
+    parts = str(s).lower().split('x')
+    check_param('size', s, len(parts) == 2 and all(v.strip().isdigit() and int(v) > 0 for v in parts), 'WxH in pixels, e.g. 480x360')
+    return int(parts[0]), int(parts[1])
 
 @call_parse
 def camvid_extract_cli(
@@ -505,10 +509,11 @@ def camvid_extract_cli(
     overwrite: bool = False,     # rewrite frames that exist already
 ):
     "Extract CamVid's 30 Hz frames from a raw video, named as the labelled stills are."
-    paths = camvid_extract_frames(video, out_dir, seq=seq, offset=offset, near=near, half_length=half_length,
-                                  size=_size(size), overwrite=overwrite)
-    print(f"{len(paths)} frames in {Path(out_dir)/(seq or camvid_sequence_of(video))}"
-          + (f": {paths[0].name} .. {paths[-1].name}" if paths else ''))
+    with cli_errors('clipnb_camvid_extract'):
+        paths = camvid_extract_frames(video, out_dir, seq=seq, offset=offset, near=near, half_length=half_length,
+                                      size=_size(size), overwrite=overwrite)
+        print(f"{len(paths)} frames in {Path(out_dir)/(seq or camvid_sequence_of(video))}"
+              + (f": {paths[0].name} .. {paths[-1].name}" if paths else ''))
 
 @call_parse
 def camvid_calibrate_cli(
@@ -518,7 +523,8 @@ def camvid_calibrate_cli(
     max_frames: int = None,      # decode at most this many frames
 ):
     "Find the frame-number offset that aligns a CamVid video with its labelled stills."
-    r = camvid_calibrate_offset(video, stills, seq=seq, max_frames=max_frames)
+    with cli_errors('clipnb_camvid_calibrate'):
+        r = camvid_calibrate_offset(video, stills, seq=seq, max_frames=max_frames)
     print(f"{r['seq']}: offset {r['offset']} (score {r['score']:.3f}; runner-up {r['runner_up']} at "
           f"{r['runner_up_score']:.3f}; {r['n_stills']} stills, {r['n_frames']} frames); table offset "
           f"{r['table_offset']}: {'agrees' if r['agrees_with_table'] else 'DISAGREES: pass --offset ' + str(r['offset'])}")

@@ -17,7 +17,7 @@ from ..core import check_param
 
 # %% auto #0
 __all__ = ['IGNORE_INDEX', 'IMAGENET_MEAN', 'IMAGENET_STD', 'Clip', 'ClipIndex', 'default_palette', 'read_image',
-           'read_label_map', 'write_label_map', 'load_frame_and_label', 'toy_index', 'train_transform',
+           'read_label_map', 'write_label_map', 'load_frame_and_label', 'toy_index', 'RandomScale', 'train_transform',
            'eval_transform', 'to_tv', 'KeyFrameDataset', 'PairDataset', 'clip_loader']
 
 # %% ../../nbs/01_data.clips.ipynb #31a6b9d9
@@ -144,6 +144,24 @@ def toy_index(root, n_clips=3, n_frames=9, size=(24, 32), n_classes=3, key=None,
         clips.append(Clip(f'clip{c}', 'train' if c < n_clips-1 else 'val', frames, 30., {key: dense[key]}, dense))
     return ClipIndex('toy', root, [f'class{i}' for i in range(n_classes)], clips)
 
+# %% ../../nbs/01_data.clips.ipynb #39d3e0e6
+class RandomScale(v2.Transform):
+    "Resize every input of a call by one random factor s ~ U(low, high) of its size (the frame's): (round(s*H), round(s*W))."
+    def __init__(self, scale_range=(0.5, 2.0), antialias: bool = True):
+        super().__init__()
+        check_param('scale_range', scale_range, len(scale_range) == 2 and 0 < scale_range[0] <= scale_range[1], '(low, high) with 0 < low <= high')
+        self.scale_range, self.antialias = tuple(float(v) for v in scale_range), antialias
+
+    def make_params(self, flat_inputs: list) -> dict:
+        h, w = v2.query_size(flat_inputs)                 # the common (H, W) of frames, masks, boxes
+        lo, hi = self.scale_range
+        s = lo + (hi - lo) * float(torch.rand(()))
+        return dict(scale=s, size=[max(1, round(s * h)), max(1, round(s * w))])
+
+    def transform(self, inpt, params: dict):
+        mode = v2.InterpolationMode.NEAREST if isinstance(inpt, tv_tensors.Mask) else v2.InterpolationMode.BILINEAR
+        return self._call_kernel(v2.functional.resize, inpt, size=params['size'], interpolation=mode, antialias=self.antialias)
+
 # %% ../../nbs/01_data.clips.ipynb #86a57807
 IMAGENET_MEAN, IMAGENET_STD = (0.485, 0.456, 0.406), (0.229, 0.224, 0.225)
 
@@ -152,10 +170,9 @@ def _finish():
             v2.Normalize(IMAGENET_MEAN, IMAGENET_STD)]
 
 def train_transform(crop_size=(96, 128), scale_range=(0.5, 2.0), hflip=True):
-    "Joint random scale, crop and flip for frames and labels, then normalisation."
+    "Joint random scale (relative to the frame), crop and flip of frames, labels and boxes, then normalisation."
     check_param('crop_size', crop_size, len(crop_size) == 2 and min(crop_size) > 0, '(height, width) > 0')
-    check_param('scale_range', scale_range, 0 < scale_range[0] <= scale_range[1], '0 < low <= high')
-    return v2.Compose([v2.ScaleJitter(tuple(crop_size), scale_range, antialias=True),
+    return v2.Compose([RandomScale(scale_range),
                        v2.RandomCrop(tuple(crop_size), pad_if_needed=True,
                                      fill={tv_tensors.Image: 0, tv_tensors.Mask: IGNORE_INDEX}),
                        *([v2.RandomHorizontalFlip()] if hflip else []), *_finish()])

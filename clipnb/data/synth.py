@@ -11,7 +11,7 @@ from pathlib import Path
 import numpy as np
 from PIL import Image
 from fastcore.script import call_parse
-from ..core import cache_dir, atomic_save_json, check_param
+from ..core import cache_dir, atomic_save_json, check_param, cli_errors
 from .clips import Clip, ClipIndex, default_palette, write_label_map
 from .show import show_clips, save_figure
 
@@ -385,7 +385,9 @@ def synth_figure_cli(out: str = 'figures/synth_clips.png',  # where to write the
                      n_frames: int = 5,  # frames per clip in the figure
                      seed: int = 0):  # the benchmark's seed
     "Generate the default synthetic benchmark (if not cached) and draw three of its training clips."
-    t0 = time.time(); index = synth_index(root, seed=seed); dt = time.time() - t0
-    print(f"{index}\n(ready in {dt:.1f} s)")
-    path = save_figure(show_clips(index.split('train'), clips=(0, 1, 2), n_frames=n_frames), out)
-    print(f"wrote {path}")     # no return value: a console script's return value becomes its exit status
+    with cli_errors('clipnb_synth_figure'):
+        check_param('n_frames', n_frames, n_frames >= 1, 'at least 1 frame per clip')
+        t0 = time.time(); index = synth_index(root, seed=seed); dt = time.time() - t0
+        print(f"{index}\n(ready in {dt:.1f} s)")
+        path = save_figure(show_clips(index.split('train'), clips=(0, 1, 2), n_frames=n_frames), out)
+        print(f"wrote {path}")     # no return value: a console script's return value becomes its exit status

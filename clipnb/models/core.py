@@ -66,11 +66,14 @@ class BranchModel(nn.Module):
 
 # %% ../../nbs/10_models.core.ipynb #05dee72b
 def calibrate_bn(model, x):
-    "Set every BatchNorm's running statistics to those of batch `x`, then `eval()`."
+    "Set every BatchNorm's running statistics to those of batch `x`, then `eval()`; each layer keeps its own momentum."
     bns = [m for m in model.modules() if isinstance(m, nn.modules.batchnorm._BatchNorm)]
-    for m in bns: m.reset_running_stats(); m.momentum = None        # None: a plain average over the batches seen
-    with torch.no_grad(): model.train()(x)
-    for m in bns: m.momentum = 0.1
+    momenta = [m.momentum for m in bns]
+    try:
+        for m in bns: m.reset_running_stats(); m.momentum = None    # None: a plain average over the batches seen
+        with torch.no_grad(): model.train()(x)
+    finally:
+        for m, mom in zip(bns, momenta): m.momentum = mom
     return model.eval()
 
 def _close(a, b): torch.testing.assert_close(a, b, rtol=0, atol=1e-5)   # torch's own check: the package imports no test library
