@@ -6,8 +6,10 @@
     python tools/run_experiments.py taf_vs_baseline -p steps 300 --out_dir figures/steps300   # any notebook parameter
 
 Each notebook runs from a fresh temporary working directory (they must not depend on it); the executed
-copies go to --executed. Prints each notebook's time and its verdict lines; exits 1 naming the notebooks
-that failed.
+copies go to --executed. With --log-output the notebooks' own output (a line per training run as it starts,
+progresses and ends, then the notebook's table and verdict) streams to the terminal as it comes; without it,
+each notebook's verdict lines are printed when it is done. Prints each notebook's time; exits 1 naming the
+notebooks that failed.
 """
 import argparse, sys, tempfile, time
 from pathlib import Path
@@ -36,7 +38,7 @@ def main():
     ap.add_argument('--executed', default=str(ROOT/'build'/'experiments'), help='where executed notebooks go')
     ap.add_argument('-p', '--parameter', nargs=2, action='append', default=[], metavar=('NAME', 'VALUE'),
                     help='a notebook parameter, its value read as YAML (as papermill -y does): -p steps 300, -p seeds "[0, 1]"')
-    ap.add_argument('--log-output', action='store_true', help="stream the notebooks' output")
+    ap.add_argument('--log-output', action='store_true', help="stream the notebooks' output (stdout and stderr) to the terminal")
     a = ap.parse_args()
     params = {k: v for k, v in dict(preset=a.preset, out_dir=a.out_dir and str(Path(a.out_dir).resolve()),
                                     runs_dir=a.runs_dir and str(Path(a.runs_dir).resolve())).items() if v is not None}
@@ -49,15 +51,18 @@ def main():
         t0 = time.perf_counter()
         try:
             with tempfile.TemporaryDirectory() as cwd:
+                # papermill's log_output goes through `logging` (unconfigured here: only its warnings showed), so
+                # the kernel's streams are copied to ours instead.
+                stream = dict(stdout_file=sys.stdout, stderr_file=sys.stderr) if a.log_output else {}
                 pm.execute_notebook(str(nb), str(out), parameters=params, kernel_name='python3', cwd=cwd,
-                                    progress_bar=False, log_output=a.log_output)
+                                    progress_bar=False, **stream)
         except pm.PapermillExecutionError as e:
             failed.append(nb.stem); print(f"!! {nb.stem} failed: {e.ename}: {e.evalue} (executed copy: {out})", flush=True)
             continue
         took = time.perf_counter() - t0
         summary.append(f"{nb.stem}: {took / 60:.1f} min")
-        print(f"== {nb.stem}: {took / 60:.1f} min", *verdicts(out), sep='\n   ', flush=True)
-    print('\n'.join(['== times:', *summary]))
+        print(f"== {nb.stem}: {took / 60:.1f} min (executed copy: {out})", *([] if a.log_output else verdicts(out)), sep='\n   ', flush=True)
+    if len(summary) > 1: print('\n'.join(['== times:', *summary]))
     if failed: sys.exit(f"failed: {failed}")
 
 if __name__ == '__main__': main()
