@@ -1,5 +1,6 @@
-"""The docs site in a real browser: build it (tools/build_docs.py, what `make docs` runs), serve _docs/
-on 127.0.0.1, open it in headless Chromium (Debian's, `make browser`) and check what a reader sees."""
+"""The docs site in a real browser: build it (tools/build_docs.py, what `make docs` runs; under `make test`, the
+site its test-nbs step just built), serve _docs/ on 127.0.0.1, open it in headless Chromium (Debian's,
+`make browser`) and check what a reader sees."""
 import os, shutil, subprocess, sys, threading
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -15,7 +16,10 @@ FLAGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '-
 
 @pytest.fixture(scope='module')
 def site():
-    "Build the site from the notebooks; return _docs/."
+    "Build the site from the notebooks (with CLIPNB_DOCS_BUILT=1, as `make test` sets it: take the one its test-nbs just built); return _docs/."
+    if os.environ.get('CLIPNB_DOCS_BUILT'):
+        assert (ROOT/'_docs'/'index.html').is_file(), 'CLIPNB_DOCS_BUILT is set but _docs/ has no site: run `make test-nbs` (tools/build_docs.py) first'
+        return ROOT/'_docs'
     env = {**os.environ, 'PYTHONPATH': str(ROOT)}
     r = subprocess.run([sys.executable, 'tools/build_docs.py'], cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
     assert r.returncode == 0, f'docs build failed:\n{r.stdout[-3000:]}\n{r.stderr[-3000:]}'
