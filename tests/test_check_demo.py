@@ -25,3 +25,10 @@ def test_missing_rows_and_columns_are_named():
     more = [dict(r, host='vm') for r in ROWS]
     assert compare(ROWS, fewer) == ["columns differ: only committed ['miou'], only reproduced []"]
     assert compare(more, ROWS) == ["columns differ: only committed ['host'], only reproduced []"]   # named once, not per row
+
+
+def test_a_seed_subset_compares_only_those_rows():
+    seed1 = [dict(r, seed='1', miou='0.1') for r in ROWS]
+    assert compare(ROWS + seed1, ROWS, seeds=[0]) == []
+    assert compare(ROWS + seed1, ROWS[:1], seeds=[0]) == ['method taf, seed 0: only in the committed CSV']
+    assert compare(ROWS + seed1, ROWS) == ['method baseline, seed 1: only in the committed CSV', 'method taf, seed 1: only in the committed CSV']
