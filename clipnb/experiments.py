@@ -8,6 +8,7 @@ import csv, hashlib, io, json, math, time
 from dataclasses import asdict, replace
 from pathlib import Path
 import numpy as np, torch
+from scipy import stats
 import torch.distributed as dist
 import clipnb
 from .core import atomic_write, cache_dir, check_param
@@ -19,9 +20,9 @@ from .engine.train import TrainConfig, fit
 # %% auto #0
 __all__ = ['IPYTHON_NAMES', 'COMMON_CHECKS', 'defined_names', 'notebook_params', 'with_preset', 'code_version',
            'write_if_changed', 'csv_text', 'save_csv', 'config_key', 'save_result', 'load_results', 'write_results_csv',
-           'mean_std', 'paired_verdict', 'method_settings', 'data_identity', 'run_folder', 'run_id', 'Reporting',
-           'run_labels', 'train_run', 'figures_dir', 'output_dir', 'png_metadata', 'save_figure', 'experiment_params',
-           'preset_index', 'settings_of', 'matching_results']
+           'mean_std', 'paired_test', 'paired_verdict', 'method_settings', 'data_identity', 'run_folder', 'run_id',
+           'Reporting', 'run_labels', 'train_run', 'figures_dir', 'output_dir', 'png_metadata', 'save_figure',
+           'experiment_params', 'preset_index', 'settings_of', 'matching_results']
 
 # %% ../nbs/60_experiments.ipynb #ffeedd34
 IPYTHON_NAMES = {'In', 'Out', 'get_ipython', 'exit', 'quit', 'open'}
@@ -113,16 +114,30 @@ def mean_std(xs) -> tuple:
     xs = np.asarray(list(xs), dtype=float)
     return float(xs.mean()) if len(xs) else math.nan, float(xs.std(ddof=1)) if len(xs) > 1 else math.nan, len(xs)
 
-def paired_verdict(ours: dict, reference: dict, what: str = 'ours - reference', paper: float = None, scale: float = 100, unit: str = 'mIoU') -> str:
-    "Verdict on the gain `ours[seed] - reference[seed]` over the seeds both have (see the rule above)."
+def paired_test(ours: dict, reference: dict, scale: float = 100, level: float = 0.95) -> dict:
+    """The gain `scale * (ours[seed] - reference[seed])` over the seeds both have: mean, sd, n, seeds, the `level`
+    t-interval (lo, hi), the t-test's two-sided p and the verdict ('held', 'reversed' or 'inconclusive'; rule above)."""
     seeds = sorted(set(ours) & set(reference))
     if not seeds: raise ValueError(f"no seed in common: ours has {sorted(ours)}, the reference {sorted(reference)}")
-    m, s, n = mean_std(scale * (ours[k] - reference[k]) for k in seeds)
-    se = s / math.sqrt(n) if n > 1 else math.nan
-    held = 'held' if m > 0 and m >= 2 * se else 'reversed' if m < 0 and -m >= 2 * se else 'inconclusive'
-    spread = f' ± {s:.2f}' if n > 1 else ''
+    d = np.array([scale * (ours[k] - reference[k]) for k in seeds], dtype=float)
+    m, s, n = mean_std(d)
+    lo = hi = p = math.nan
+    if n > 1 and s > 0:
+        t = stats.ttest_1samp(d, 0.0)
+        ci = t.confidence_interval(level)
+        lo, hi, p = float(ci.low), float(ci.high), float(t.pvalue)
+    elif n > 1:                                    # every seed gave the same difference: the interval is that point
+        lo = hi = m; p = 1.0 if m == 0 else 0.0
+    verdict = 'held' if lo > 0 else 'reversed' if hi < 0 else 'inconclusive'   # NaN compares False: inconclusive
+    return dict(mean=m, sd=s, n=n, seeds=seeds, lo=lo, hi=hi, p=p, verdict=verdict)
+
+def paired_verdict(ours: dict, reference: dict, what: str = 'ours - reference', paper: float = None, scale: float = 100, unit: str = 'mIoU') -> str:
+    "The line a notebook prints for `paired_test(ours, reference)`: the gain, its 95% interval and p, the seeds, the verdict."
+    r = paired_test(ours, reference, scale)
+    n, seeds = r['n'], r['seeds']
+    stat = f" (95% CI {r['lo']:+.2f} to {r['hi']:+.2f}, p = {r['p']:.3g}, sd {r['sd']:.2f})" if n > 1 else ''
     ref = f'; paper: {paper:+.1f}' if paper is not None else ''
-    return f"{what}: {m:+.2f}{spread} {unit} over {n} seed{'s' * (n > 1)} {seeds}{ref} -> finding {held}"
+    return f"{what}: {r['mean']:+.2f} {unit}{stat} over {n} seed{'s' * (n > 1)} {seeds}{ref} -> finding {r['verdict']}"
 
 # %% ../nbs/60_experiments.ipynb #4ce3e339
 def method_settings(method, model) -> dict:
