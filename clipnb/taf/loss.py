@@ -14,12 +14,16 @@ from ..engine.train import Method
 from ..models.core import BranchModel
 
 # %% auto #0
-__all__ = ['BUDGETS', 'prediction_change', 'change_hinge', 'running_stats_frozen', 'TAF']
+__all__ = ['CLASS_POOLING', 'BUDGETS', 'prediction_change', 'change_hinge', 'running_stats_frozen', 'TAF']
 
 # %% ../../nbs/30_taf.loss.ipynb #e4647827
-def prediction_change(logits: Tensor, reference: Tensor) -> Tensor:
-    "δy per example (Eq. 3): L1 distance between the softmax predictions, summed over classes, averaged over pixels."
-    return (logits.softmax(1) - reference.softmax(1)).abs().sum(1).flatten(1).mean(1)
+CLASS_POOLING = {'sum': 'L1 over classes (delta y in [0, 2])', 'mean': 'mean absolute error over classes (delta y in [0, 2/K])'}
+
+def prediction_change(logits: Tensor, reference: Tensor, class_pooling: str = 'sum') -> Tensor:
+    "δy per example (Eq. 3): the L1 distance between softmax predictions, summed (or averaged: 'mean') over classes, averaged over pixels."
+    check_param('class_pooling', class_pooling, class_pooling in CLASS_POOLING, f'one of {list(CLASS_POOLING)}')
+    d = (logits.softmax(1) - reference.softmax(1)).abs()
+    return (d.sum(1) if class_pooling == 'sum' else d.mean(1)).flatten(1).mean(1)
 
 # %% ../../nbs/30_taf.loss.ipynb #6381900a
 def change_hinge(change: Tensor, offset: Tensor, rate: Tensor, delta0: float = 1.0) -> Tensor:
@@ -45,7 +49,7 @@ class TAF(Method):
     "Temporally-adaptive features: cross-entropy on key frames + λ·symmetric change-rate hinge on swapped branches."
     name = 'taf'
     def __init__(self, c1: float = None, change_rates: dict = None, swappable: tuple = None, lam: float = 1.0,
-                 delta0: float = 1.0, n_h: int = 15, budget: str = 'paper', ignore_index: int = IGNORE_INDEX):
+                 delta0: float = 1.0, n_h: int = 15, budget: str = 'paper', class_pooling: str = 'sum', ignore_index: int = IGNORE_INDEX):
         rates = dict(change_rates or {})
         if c1 is not None: rates[0] = c1
         for k, c in rates.items():
@@ -55,11 +59,12 @@ class TAF(Method):
         check_param('delta0', delta0, isinstance(delta0, (int, float)) and delta0 > 0, 'a sampling period > 0 (frames)')
         check_param('n_h', n_h, isinstance(n_h, int) and not isinstance(n_h, bool) and n_h >= 1, 'an integer >= 1 (frames)')
         check_param('budget', budget, budget in BUDGETS, f'one of {list(BUDGETS)}')
+        check_param('class_pooling', class_pooling, class_pooling in CLASS_POOLING, f'one of {list(CLASS_POOLING)}')
         if swappable is not None and not len(swappable): raise ValueError("swappable=(): expected at least one branch name")
         self.rates, self.swappable, self.lam, self.delta0, self.n_h, self.ignore_index = rates, swappable, lam, delta0, n_h, ignore_index
-        self.budget_rule = budget
+        self.budget_rule, self.class_pooling = budget, class_pooling
 
-    def __repr__(self): return f'TAF(rates={self.rates}, swappable={self.swappable}, lam={self.lam}, delta0={self.delta0}, n_h={self.n_h})'
+    def __repr__(self): return f'TAF(rates={self.rates}, swappable={self.swappable}, lam={self.lam}, delta0={self.delta0}, n_h={self.n_h}, class_pooling={self.class_pooling!r})'
 
     def budget(self, cfg) -> dict:
         "Pairs per batch and steps under `budget` (pairs count as two images; the labelled frames equal the baseline's)."
@@ -72,7 +77,8 @@ class TAF(Method):
         "The rate of every branch of `model` and the swappable ones, resolved from the model's defaults, with λ, Δ0, n_h and the budget."
         swappable, rates = self.resolve(model)
         return dict(rates=dict(zip(model.branch_names, rates)), swappable=[model.branch_names[i] for i in swappable],
-                    lam=self.lam, delta0=self.delta0, n_h=self.n_h, budget=self.budget_rule, ignore_index=self.ignore_index)
+                    lam=self.lam, delta0=self.delta0, n_h=self.n_h, budget=self.budget_rule, class_pooling=self.class_pooling,
+                    ignore_index=self.ignore_index)
 
     def dataset(self, index, transform, seed: int): return PairDataset(index, self.n_h, transform, seed=seed)
 
@@ -102,7 +108,7 @@ class TAF(Method):
         ce = F.cross_entropy(logits[:B], batch['label'], ignore_index=self.ignore_index)
         with running_stats_frozen(m):                   # swapped sets are no real frames: BN running statistics stay
             swapped = m.aggregate(feats.swap(feats.select(partner_of), choice))
-        change = prediction_change(swapped, logits)
+        change = prediction_change(swapped, logits, self.class_pooling)
         rate = torch.tensor(rates, device=dev)[choice]
         hinge = change_hinge(change, torch.as_tensor(offset, device=dev).repeat(2), rate, self.delta0)
         reg = hinge.view(2, B).sum(0).mean()
