@@ -14,15 +14,16 @@ import clipnb
 from .core import atomic_write, cache_dir, check_param
 from .data.clips import ClipIndex
 from .data.datasets import DATASETS, clip_index
+from .models.fcn import is_weights_name
 from .models.zoo import MODELS, build_model
 from .engine.train import TrainConfig, fit
 
 # %% auto #0
 __all__ = ['IPYTHON_NAMES', 'COMMON_CHECKS', 'defined_names', 'notebook_params', 'with_preset', 'code_version',
            'write_if_changed', 'csv_text', 'save_csv', 'config_key', 'save_result', 'load_results', 'write_results_csv',
-           'mean_std', 'paired_test', 'paired_verdict', 'method_settings', 'data_identity', 'run_folder', 'run_id',
-           'Reporting', 'run_labels', 'train_run', 'figures_dir', 'output_dir', 'png_metadata', 'save_figure',
-           'experiment_params', 'preset_index', 'settings_of', 'matching_results']
+           'mean_std', 'paired_test', 'paired_verdict', 'method_settings', 'data_identity', 'weights_identity',
+           'run_folder', 'run_id', 'Reporting', 'run_labels', 'train_run', 'figures_dir', 'output_dir', 'png_metadata',
+           'save_figure', 'experiment_params', 'preset_index', 'settings_of', 'matching_results']
 
 # %% ../nbs/60_experiments.ipynb #ffeedd34
 IPYTHON_NAMES = {'In', 'Out', 'get_ipython', 'exit', 'quit', 'open'}
@@ -149,12 +150,23 @@ def data_identity(index: ClipIndex) -> dict:
     clips = [[c.split, c.name, len(c), c.key_frames, sorted(c.dense_labels), Path(c.frames[0]).name if c.frames else None] for c in index.clips]
     return dict(name=index.name, folder=index.root.name, clips=config_key(dict(classes=list(index.classes), clips=clips)))
 
+def weights_identity(backbone_weights) -> str:
+    "What identifies a model's starting weights: 'scratch', torchvision's weights name, or a file's name and a hash of its bytes."
+    if backbone_weights is None: return 'scratch'
+    if is_weights_name(backbone_weights): return str(backbone_weights)
+    path = Path(backbone_weights).expanduser()
+    if not path.is_file(): raise FileNotFoundError(f"backbone_weights={str(path)!r}: no such file")
+    h = hashlib.sha256()
+    with open(path, 'rb') as f:
+        for block in iter(lambda: f.read(1 << 20), b''): h.update(block)
+    return f'{path.name}:{h.hexdigest()[:12]}'
+
 def run_folder(model: str, method, net, index: ClipIndex, cfg: TrainConfig, runs_dir=None, backbone_weights=None, model_options=None) -> Path:
     "The folder of the run with exactly these settings and this code: `runs_dir/<model>-<method name>-<hash>/seed<seed>`."
     spec = dict(model=model, method=method_settings(method, net), data=data_identity(index), code=code_version(),
                 **({'model_options': model_options} if model_options else {}),
                 config={k: v for k, v in asdict(cfg).items() if k not in ('seed', 'progress', 'num_workers')},
-                backbone_weights=None if backbone_weights is None else Path(backbone_weights).name)
+                backbone_weights=weights_identity(backbone_weights))
     return Path(runs_dir or cache_dir()/'runs')/f'{model}-{method.name}-{config_key(spec)}'/f'seed{cfg.seed}'
 
 def run_id(out_dir) -> str:
@@ -246,6 +258,9 @@ COMMON_CHECKS = dict(
     dataset=(_opt(lambda v: isinstance(v, str) and v.lower() in DATASETS), f'one of {sorted(DATASETS)}, or None for the preset'),
     data_root=(_opt(lambda v: isinstance(v, str)), "a folder holding the data set (a string), or None for 'synth'"),
     model=(_opt(lambda v: v in MODELS), f'one of {sorted(MODELS)}, or None for the preset'),
+    backbone_weights=(_opt(lambda v: isinstance(v, dict) and all(k in MODELS and isinstance(w, str) for k, w in v.items())),
+                      "a mapping from model name to a local torchvision state dict or torchvision's weights name "
+                      "(e.g. {'fcn8s_resnet18': 'ResNet18_Weights.IMAGENET1K_V1'}), or None: every model from scratch"),
     steps=(_opt(lambda v: isinstance(v, int) and v >= 1), "optimiser steps before a method's budget scales them (an integer >= 1), or None for the preset"),
     out_dir=(_opt(lambda v: isinstance(v, str)), 'a folder for the figure and CSV (a string), or None: figures/ (smoke: a scratch folder)'),
     runs_dir=(_opt(lambda v: isinstance(v, str)), 'a folder for the trained runs (a string), or None: cache_dir()/runs'),
@@ -267,8 +282,9 @@ def preset_index(P: dict) -> ClipIndex:
 
 def settings_of(P: dict, model: str = None) -> dict:
     "The settings that identify an experiment's runs, flat (for result files and CSV columns), with the code version."
+    model = model or P['model']
     return dict(preset=P['preset'], dataset=P['dataset'], synth=json.dumps(P.get('synth') or {}, sort_keys=True) if P['dataset'] == 'synth' else '',
-                model=model or P['model'], steps=P.get('steps') or 'paper', batch_size=P.get('batch_size') or 'paper',
+                model=model, backbone=weights_identity((P.get('backbone_weights') or {}).get(model)), steps=P.get('steps') or 'paper', batch_size=P.get('batch_size') or 'paper',
                 crop_size='x'.join(map(str, P['crop_size'])) if P.get('crop_size') else 'paper', lr=P.get('lr') or 'paper',
                 code=code_version())
 

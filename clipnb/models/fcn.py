@@ -9,22 +9,48 @@ from pathlib import Path
 import torch
 import torch.nn.functional as F
 from torch import nn, Tensor
-from torchvision.models import ResNet, resnet18, resnet50
+from torchvision.models import ResNet, get_weight, resnet18, resnet50
 from ..core import check_param
 from .core import Branches, BranchModel
 
 # %% auto #0
-__all__ = ['load_backbone_weights', 'FCN8s', 'fcn8s_resnet18', 'fcn8s_resnet50']
+__all__ = ['is_weights_name', 'torchvision_state_dict', 'load_backbone_weights', 'FCN8s', 'fcn8s_resnet18', 'fcn8s_resnet50']
 
 # %% ../../nbs/11_models.fcn.ipynb #8053b08f
 _HEAD_KEYS = ('fc.', 'classifier.')   # ImageNet classifiers, dropped by the segmentation models
+_EXAMPLES = dict(resnet18='ResNet18_Weights.IMAGENET1K_V1', resnet50='ResNet50_Weights.IMAGENET1K_V1',
+                 mobilenet_v2='MobileNet_V2_Weights.IMAGENET1K_V1')
+def _example_name(arch): return _EXAMPLES.get(arch.lower(), 'ResNet18_Weights.IMAGENET1K_V1')
 
-def load_backbone_weights(net: nn.Module, path, arch: str = None) -> nn.Module:
-    "Load the torchvision ImageNet state dict at `path` into `net` (only its classifier and BN counters may be missing)."
-    path, arch = Path(path).expanduser(), arch or type(net).__name__
-    if not path.is_file(): raise FileNotFoundError(f"backbone_weights={str(path)!r}: no such file (a torchvision {arch} state dict)")
-    try: sd = torch.load(path, map_location='cpu', weights_only=True)
-    except Exception as e: raise ValueError(f"backbone_weights={str(path)!r}: cannot read it as a torch state dict ({type(e).__name__}: {e})") from None
+def is_weights_name(weights) -> bool:
+    "Whether `weights` names torchvision weights ('ResNet18_Weights.IMAGENET1K_V1') rather than a file."
+    return isinstance(weights, str) and '_Weights.' in weights and not Path(weights).expanduser().exists()
+
+def torchvision_state_dict(name: str, arch: str) -> dict:
+    "The state dict of torchvision's weights `name` for architecture `arch`, from torchvision's cache or fetched into it."
+    try: w = get_weight(name)
+    except (ValueError, KeyError, AttributeError):
+        raise ValueError(f"backbone_weights={name!r}: not a torchvision weights name (e.g. 'ResNet18_Weights.IMAGENET1K_V1')") from None
+    family = type(w).__name__.removesuffix('_Weights').lower()
+    if family != arch.lower():
+        raise ValueError(f"backbone_weights={name!r}: weights of {family}, the model's backbone is {arch}")
+    cached = Path(torch.hub.get_dir())/'checkpoints'/Path(w.url).name
+    try: return w.get_state_dict(progress=False, check_hash=True)
+    except (OSError, RuntimeError) as e:    # URLError is an OSError; a hash mismatch is a RuntimeError
+        raise RuntimeError(f"backbone_weights={name!r}: torchvision could not fetch {w.url} ({type(e).__name__}: {e}); "
+                           f"on a machine without internet, download it elsewhere and put it at {cached}, "
+                           f"or pass the file's path") from None
+
+def load_backbone_weights(net: nn.Module, weights, arch: str = None) -> nn.Module:
+    "Load ImageNet weights into torchvision network `net`: a state dict file's path, or torchvision weights' name (only the classifier and BN counters may be missing)."
+    arch = arch or type(net).__name__
+    if is_weights_name(weights): sd, path = torchvision_state_dict(weights, arch), Path(weights)
+    else:
+        path = Path(weights).expanduser()
+        if not path.is_file(): raise FileNotFoundError(f"backbone_weights={str(path)!r}: no such file (a torchvision {arch} state dict, "
+                                                       f"or the name of torchvision's weights such as '{_example_name(arch)}')")
+        try: sd = torch.load(path, map_location='cpu', weights_only=True)
+        except Exception as e: raise ValueError(f"backbone_weights={str(path)!r}: cannot read it as a torch state dict ({type(e).__name__}: {e})") from None
     if not isinstance(sd, dict) or not all(isinstance(v, Tensor) for v in sd.values()):
         raise ValueError(f"backbone_weights={str(path)!r}: expected a state dict (name -> tensor), got {type(sd).__name__}"
                          + (f" with keys {list(sd)[:5]}" if isinstance(sd, dict) else ''))

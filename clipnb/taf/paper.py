@@ -95,5 +95,8 @@ def preset_run(P: dict, method: str, seed: int, model: str = None, index: ClipIn
     model = model or P['model']
     index = index or preset_index(P)
     cfg, options = preset_config(P, model, method, index, seed)
-    return train_run(model, make_method(method, **{**options, **method_options}), index, cfg, P.get('runs_dir'), P.get('backbone_weights'),
+    weights = (P.get('backbone_weights') or {}).get(model)
+    if P.get('preset') == 'paper' and weights is None:
+        print(f"note: {model} trains from scratch (no -p backbone_weights for it); the paper starts from ImageNet weights")
+    return train_run(model, make_method(method, **{**options, **method_options}), index, cfg, P.get('runs_dir'), weights,
                      (P.get('model_options') or {}).get(model), label=label)
