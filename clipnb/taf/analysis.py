@@ -15,7 +15,7 @@ from ..models.core import Branches, BranchModel
 
 # %% auto #0
 __all__ = ['ATTENUATIONS', 'evaluated_frames', 'partner_frame', 'Frames', 'branch_metrics', 'branch_mean',
-           'attenuated_branch_metrics', 'swapped_branch_metrics', 'swap_example']
+           'attenuated_branch_metrics', 'swapped_branch_metrics', 'swap_example', 'normalised_class_iou']
 
 # %% ../../nbs/31_taf.analysis.ipynb #ea6595c2
 def evaluated_frames(clip: Clip, dense: bool = True, frames_per_clip: int = None) -> list:
@@ -125,9 +125,9 @@ def _swap_groups(index: ClipIndex, items: list, offsets, min_frames: int):
 
 def swapped_branch_metrics(model: BranchModel, index: ClipIndex, split: str, offsets, branch='stride32', dense: bool = True,
                            frames_per_clip: int = None, batch_size: int = 8, size=None, amp: bool = False, num_workers: int = 0) -> dict:
-    "{offset: scores on `split`} with `branch` of each evaluated frame t taken from frame t+offset (t-offset past the clip's end)."
+    "{offset: scores on `split`} with `branch` of each evaluated frame t taken from frame t+offset (t-offset past the clip's end; `branch=None`: every feature)."
     _check_model(model); _check_offsets(offsets)
-    i, sub = model.branch_index(branch), index.split(split)
+    i, sub = None if branch is None else model.branch_index(branch), index.split(split)
     transform, items = eval_transform(size), _items(sub, dense, frames_per_clip)
     cms = {o: ConfusionMatrix(sub.num_classes, sub.ignore_index) for o in offsets}
     with inference(model, amp) as device:
@@ -141,7 +141,7 @@ def swapped_branch_metrics(model: BranchModel, index: ClipIndex, split: str, off
                 to = torch.tensor([pos[partners[o]] for _, partners in group], device=device)
                 for s in range(0, len(at), batch_size):
                     a, p = at[s:s + batch_size], to[s:s + batch_size]
-                    swapped = feats.select(a).swap(feats.select(p), torch.full((len(a),), i, device=device))
+                    swapped = feats.select(p) if i is None else feats.select(a).swap(feats.select(p), torch.full((len(a),), i, device=device))
                     score(cms[o], model.aggregate(swapped), labels[a.cpu()])
     return {o: cms[o].compute() for o in offsets}
 
@@ -162,3 +162,15 @@ def swap_example(model: BranchModel, index: ClipIndex, clip: int, t: int, offset
         logits = F.interpolate(logits, size=image.shape[:2], mode='bilinear', align_corners=False)
     pred = logits.argmax(1).cpu().numpy().astype(np.uint8)
     return dict(image=image, label=label, pred=pred[0], swapped=pred[1], partner=p)
+
+# %% ../../nbs/31_taf.analysis.ipynb #fig7code1
+def normalised_class_iou(model: BranchModel, index: ClipIndex, split: str = 'train', offsets=(1, 5, 10, 15), branch='stride32',
+                         frames_per_clip: int = None, batch_size: int = 8, size=None, amp: bool = False) -> dict:
+    "{offset: per-class IoU on `split`'s key frames with `branch` (None: every feature) from frame t+offset, over the IoU without it} (supplement Fig. 7)."
+    _check_offsets(offsets)
+    offsets = sorted({0, *offsets})
+    m = swapped_branch_metrics(model, index, split, offsets, branch, dense=False, frames_per_clip=frames_per_clip,
+                               batch_size=batch_size, size=size, amp=amp)
+    own = np.asarray(m[0]['iou'], dtype=float)
+    with np.errstate(divide='ignore', invalid='ignore'):
+        return {o: np.where(own > 0, np.asarray(m[o]['iou'], dtype=float) / own, np.nan) for o in offsets}
