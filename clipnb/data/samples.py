@@ -9,22 +9,26 @@ import numpy as np
 import torch
 from torch.utils.data import Dataset
 from torchvision import tv_tensors
+from torchvision.ops import clip_boxes_to_image, remove_small_boxes
+from torch.utils.data import default_collate
 from ..core import check_param
 from .clips import IGNORE_INDEX, ClipIndex, load_frame_and_label, read_image, to_tv, train_transform
 
 # %% auto #0
-__all__ = ['ClipSamples']
+__all__ = ['PER_IMAGE', 'ClipSamples', 'collate_samples']
 
 # %% ../../nbs/01b_data.samples.ipynb #16a437ff
 class ClipSamples(Dataset):
     "Anchor frames of `index` with companion frames at `offsets` and the `targets` asked for, under one geometric draw per sample."
     def __init__(self, index: ClipIndex, offsets: Sequence | Callable = (), anchors: str = 'key', targets: Sequence = ('label',),
-                 transform=None, seed: int = 0):
+                 transform=None, seed: int = 0, min_box_size: float = 1.0):
         check_param('anchors', anchors, anchors in ('key', 'any'), "'key' (labelled key frames) or 'any' (every frame)")
         check_param('targets', targets, all(t in ('label', 'boxes') for t in targets), "a sequence of 'label' and 'boxes'")
         if not callable(offsets):
             check_param('offsets', offsets, all(isinstance(n, (int, np.integer)) for n in offsets), 'a sequence of integer frame offsets, or a function drawing them')
+        check_param('min_box_size', min_box_size, isinstance(min_box_size, (int, float)) and min_box_size > 0, 'a box side in pixels > 0')
         self.index, self.offsets, self.anchors, self.targets, self.seed, self.epoch = index, offsets, anchors, tuple(targets), seed, 0
+        self.min_box_size = min_box_size
         self.transform = transform or train_transform()
         self.items = [(i, t) for i, c in enumerate(index.clips) for t in (c.key_frames if anchors == 'key' else range(len(c)))]
         if not self.items: raise ValueError(f"{index.name}: no {'key frames' if anchors == 'key' else 'frames'} to anchor samples on ({len(index)} clips)")
@@ -61,7 +65,17 @@ class ClipSamples(Dataset):
                       offsets=torch.tensor(offsets, dtype=torch.long), labelled=labelled, clip=i, frame=t)
         rest = out[1 + len(frames):]
         if label is not None: sample['label'] = rest.pop(0)
-        if 'boxes' in self.targets:
-            sample['boxes'] = rest.pop(0).as_subclass(torch.Tensor)
-            sample['box_labels'] = torch.from_numpy(b[:, 4].astype(np.int64)); sample['track_ids'] = torch.from_numpy(b[:, 5].astype(np.int64))
+        if 'boxes' in self.targets:                  # boxes cut by the crop are clipped; ones left thinner than min_box_size are dropped
+            boxes = clip_boxes_to_image(rest.pop(0).as_subclass(torch.Tensor), tuple(out[0].shape[-2:]))
+            keep = remove_small_boxes(boxes, self.min_box_size)
+            sample.update(boxes=boxes[keep], box_labels=torch.from_numpy(b[:, 4].astype(np.int64))[keep],
+                          track_ids=torch.from_numpy(b[:, 5].astype(np.int64))[keep], boxes_dropped=len(b) - len(keep))
         return sample
+
+# %% ../../nbs/01b_data.samples.ipynb #boxcode01
+PER_IMAGE = ('boxes', 'box_labels', 'track_ids')
+
+def collate_samples(batch: list) -> dict:
+    "A batch of `ClipSamples` items: `default_collate` for every key but the per-image box tensors, which stay lists."
+    per_image = {k: [s[k] for s in batch] for k in PER_IMAGE if k in batch[0]}
+    return {**default_collate([{k: v for k, v in s.items() if k not in PER_IMAGE} for s in batch]), **per_image}
