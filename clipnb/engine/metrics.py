@@ -168,7 +168,8 @@ class SegmentationEvaluator:
         if self._loader is None:
             rank, world = (dist.get_rank(), dist.get_world_size()) if dist.is_available() and dist.is_initialized() else (0, 1)
             self._loader = DataLoader(Subset(self.ds, range(rank, len(self.ds), world)), batch_size=self.batch_size, num_workers=self.num_workers,
-                                      persistent_workers=self.num_workers > 0, pin_memory=torch.cuda.is_available())
+                                      persistent_workers=self.num_workers > 0, pin_memory=torch.cuda.is_available(),
+                                      generator=torch.Generator().manual_seed(0))   # evaluating leaves torch's global RNG alone
         return self._loader
 
     def __call__(self, model: nn.Module, amp: bool = False) -> dict:

@@ -333,7 +333,10 @@ def fit(model: nn.Module, method, index: ClipIndex, cfg: TrainConfig = None, out
     train = index.split('train')
     ds = EpochItems(method.dataset(train, train_transform(cfg.crop_size, cfg.scale_range), cfg.seed))
     sampler = StepBatchSampler(len(ds), p['batch'], cfg.seed, step, rank, world)
-    loader = DataLoader(ds, batch_sampler=sampler, num_workers=cfg.num_workers, pin_memory=cuda, collate_fn=method.collate)
+    # the loader draws its workers' base seed from its own generator, not from torch's global one: starting an iterator
+    # (here, and again after a resume) must not move the global stream that a method's loss draws from (noise, swaps)
+    loader = DataLoader(ds, batch_sampler=sampler, num_workers=cfg.num_workers, pin_memory=cuda, collate_fn=method.collate,
+                        generator=torch.Generator().manual_seed(cfg.seed))
     evaluator = evaluator or method.evaluator(index, cfg)
     objective = Objective(model, method)
     net = DistributedDataParallel(objective, device_ids=[device] if cuda else None) if world > 1 else objective
