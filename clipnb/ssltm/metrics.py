@@ -26,12 +26,13 @@ def vspw_metrics(mat) -> dict:
     present = [v for v in iou if not math.isnan(v)]
     return dict(m, iou=iou, miou=sum(present) / len(present) if present else math.nan)
 
-# %% ../../nbs/50_ssltm.metrics.ipynb #55b5d057
+# %% ../../nbs/50_ssltm.metrics.ipynb #6826b858
 def _constant(x: torch.Tensor, n: int, n_windows: int) -> torch.Tensor:
     "(n_windows, pixels): whether x (T, ...) is the same in every frame of each window of `n` frames."
-    change = (x[1:] != x[:-1]).flatten(1).to(torch.int32)        # (T-1, P): does transition t change?
-    c = torch.cat([change.new_zeros(1, change.shape[1]), change.cumsum(0)])   # c[t]: changes before frame t
-    return c[n - 1:n - 1 + n_windows] == c[:n_windows]
+    change = (x[1:] != x[:-1]).flatten(1)                        # (T-1, P): does transition t -> t+1 change?
+    changed = change[:n_windows].clone()                         # window i holds transitions i .. i+n-2
+    for j in range(1, n - 1): changed |= change[j:j + n_windows]
+    return ~changed
 
 def window_consistency(gt, pred, n: int, skip_last: bool = True, void_constant: bool = True,
                        ignore_index: int = IGNORE_INDEX, void=None) -> torch.Tensor:
