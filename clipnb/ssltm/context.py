@@ -13,15 +13,17 @@ from ..core import check_param
 # %% auto #0
 __all__ = ['spatial_gather', 'CategoryContextAttention', 'RFCE', 'QFCE']
 
-# %% ../../nbs/52_ssltm.context.ipynb #8e4df4a6
+# %% ../../nbs/52_ssltm.context.ipynb #18b6be50
 def spatial_gather(feats: torch.Tensor, logits: torch.Tensor, scale: float = 1.) -> torch.Tensor:
-    "OCRNet's spatial gather: one context vector per class, the mean of `feats` (B, C, H, W) weighted by a softmax over pixels of each class's `logits` (B, K, H, W): (B, K, C)."
-    if feats.shape[0] != logits.shape[0] or feats.shape[-2:] != logits.shape[-2:]:
-        raise ValueError(f"feats {tuple(feats.shape)} and logits {tuple(logits.shape)}: expected the same batch and H, W")
+    "OCRNet's spatial gather: one context vector per class, the mean of `feats` (B, C, H, W) weighted by a softmax over pixels of each class's `logits` (B, K, h, w; resized bilinearly to H, W): (B, K, C)."
+    if feats.ndim != 4 or logits.ndim != 4 or feats.shape[0] != logits.shape[0]:
+        raise ValueError(f"feats {tuple(feats.shape)} and logits {tuple(logits.shape)}: expected (B, C, H, W) and (B, K, h, w), one batch")
+    if logits.shape[-2:] != feats.shape[-2:]:
+        logits = F.interpolate(logits, size=feats.shape[-2:], mode='bilinear', align_corners=False)
     weights = F.softmax(scale * logits.flatten(2), dim=2)                   # B, K, HW: a distribution over pixels per class
     return weights @ feats.flatten(2).transpose(1, 2)                        # B, K, C
 
-# %% ../../nbs/52_ssltm.context.ipynb #51cc9ba5
+# %% ../../nbs/52_ssltm.context.ipynb #e16fd5d5
 def _cbr(cin, cout): return Conv2dNormActivation(cin, cout, kernel_size=1)   # 1x1 conv, BatchNorm, ReLU
 
 class CategoryContextAttention(nn.Module):
@@ -59,10 +61,8 @@ class RFCE(nn.Module):
         return spatial_gather(reference, reference_logits, self.scale)
 
     def forward(self, query, query_logits, reference=None, reference_logits=None, extra_context=None) -> torch.Tensor:
-        "Enhance `query` (B, C, H, W); logits (B, K, h, w) are resized to their features; `extra_context` (B, M, C) is appended to the classes' context."
-        size = (query if self.source == 'query' else reference if reference is not None else query).shape[-2:]
-        fit = lambda l: l if l is None or l.shape[-2:] == size else F.interpolate(l, size=size, mode='bilinear', align_corners=False)
-        ctx = self.context(query, fit(query_logits) if self.source == 'query' else query_logits, reference, fit(reference_logits))
+        "Enhance `query` (B, C, H, W) with the context of `context`; `extra_context` (B, M, C) is appended to the classes' vectors."
+        ctx = self.context(query, query_logits, reference, reference_logits)
         if extra_context is not None: ctx = torch.cat([ctx, extra_context.to(ctx.dtype)], 1)
         return self.attention(query, ctx)
 
