@@ -343,11 +343,11 @@ class DashcamScene:
         def add(cls, x, z, v, w, h, colour, lift=0., length=0.):
             if cls in self.ids: bodies.append(_Body(cls, float(x), float(z), float(v), float(w), float(h), colour, len(bodies), float(lift), float(length)))
         for side, kerb, facade in ((-1, self.xl, self.fl), (1, self.xr, self.fr)):
-            if rng.random() < 0.7:                                                     # street trees at the kerb
+            if rng.random() < 0.5:                                                     # street trees at the kerb (half the streets)
                 z = rng.uniform(-10, 10)
                 while z < z_end:
                     add('tree', kerb + side*rng.uniform(0.7, 1.2), z, 0., rng.uniform(3, 5.5), rng.uniform(5, 9), _jit(rng, GREEN[rng.integers(len(GREEN))], 10))
-                    z += rng.uniform(8, 25)
+                    z += rng.uniform(10, 30)
             z = rng.uniform(-10, 10)
             while z < z_end:                                                           # poles at the kerb, some with signs
                 x = kerb + side*rng.uniform(0.3, 0.6)
