@@ -4,7 +4,7 @@
 
 # %% ../../nbs/02_data.synth.ipynb #505ce6af
 from __future__ import annotations
-import json, os, shutil, time, hashlib
+import hashlib, importlib.util, json, os, shutil, time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, asdict, fields
 from pathlib import Path
@@ -19,8 +19,9 @@ import matplotlib.pyplot as plt
 # %% auto #0
 __all__ = ['SYNTH_CLASSES', 'REQUIRED_CLASSES', 'THING_CLASSES', 'CAMERAS', 'SS', 'STONE', 'GREY', 'GREEN', 'VIVID', 'CLOTH',
            'SPLITS', 'FIG7_SLOW', 'FIG7_FAST', 'SynthConfig', 'SideScene', 'DashcamScene', 'make_scene', 'write_clip',
-           'clipfolder_index', 'synth_params', 'synth_index', 'class_speeds', 'class_stats', 'fig7_agreement',
-           'camera_stats', 'colour_code', 'row_code', 'lookup_baseline', 'show_cameras', 'synth_figure_cli']
+           'clipfolder_index', 'synth_params', 'generator_version', 'synth_index', 'class_speeds', 'class_stats',
+           'fig7_agreement', 'camera_stats', 'colour_code', 'row_code', 'lookup_baseline', 'show_cameras',
+           'synth_figure_cli']
 
 # %% ../../nbs/02_data.synth.ipynb #ac94da8e
 SYNTH_CLASSES = ('sky', 'building', 'pole', 'road', 'pavement', 'tree', 'sign', 'fence', 'car', 'pedestrian', 'bicyclist')
@@ -569,6 +570,11 @@ def synth_params(cfg: SynthConfig) -> dict:
     "The parameters that define a benchmark, as stored in its clipnb.json."
     return {k: list(v) if isinstance(v, tuple) else v for k, v in asdict(cfg).items()}
 
+def generator_version() -> str:
+    "A short hash of the generator's source (this module's file): part of the default cache folder's name, so that a changed generator makes a new benchmark instead of reusing a stale one."
+    origin = importlib.util.find_spec('clipnb.data.synth').origin
+    return hashlib.sha256(Path(origin).read_bytes().replace(b'\r\n', b'\n')).hexdigest()[:8]
+
 def synth_index(root=None, workers: int = 2, **params) -> ClipIndex:
     "The synthetic benchmark for `params` (see `SynthConfig`), generated under `root` on first use."
     valid = [f.name for f in fields(SynthConfig)]
@@ -576,7 +582,7 @@ def synth_index(root=None, workers: int = 2, **params) -> ClipIndex:
     if unknown: raise ValueError(f"synth_index: unknown parameter(s) {unknown}; valid parameters: {valid}")
     cfg = SynthConfig(**params); want = synth_params(cfg)
     key = hashlib.sha1(json.dumps(want, sort_keys=True).encode()).hexdigest()[:10]
-    root = Path(root) if root is not None else cache_dir()/f'synth-{key}'
+    root = Path(root) if root is not None else cache_dir()/f'synth-{key}-{generator_version()}'
     if (root/'clipnb.json').is_file():
         have = json.loads((root/'clipnb.json').read_text()).get('generator')
         if have != want:
