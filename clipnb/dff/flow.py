@@ -25,7 +25,7 @@ def warp(feat: torch.Tensor, flow: torch.Tensor, padding_mode: str = 'zeros') ->
     grid = torch.stack(((2 * x + 1) / w - 1, (2 * y + 1) / h - 1), dim=-1)     # cell centres, align_corners=False
     return F.grid_sample(feat, grid.to(feat.dtype), mode='bilinear', padding_mode=padding_mode, align_corners=False)
 
-# %% ../../nbs/41_dff.flow.ipynb #f20fad50
+# %% ../../nbs/41_dff.flow.ipynb #2317e5f4
 def _conv(cin, cout, k, stride=1):
     return nn.Sequential(nn.Conv2d(cin, cout, k, stride, (k - 1) // 2), nn.LeakyReLU(0.1, inplace=True))
 
@@ -42,7 +42,7 @@ def init_normal(module: nn.Module, std: float = 0.02):
             if m.bias is not None: nn.init.zeros_(m.bias)
 
 class FlowNetS(nn.Module):
-    "FlowNetS on a stacked frame pair (N, 6, h, w), refined down to stride 8: returns the flow (N, 2, h/8, w/8) and the decoder's features there."
+    "FlowNetS on a stacked frame pair (N, 6, h, w), as in DFF's code: refined to stride 4, pooled to stride 8; returns the flow (N, 2, h/8, w/8) and the features it came from."
     def __init__(self, width: float = 1.0):
         super().__init__()
         check_param('width', width, width > 0, 'a number > 0 (1.0: FlowNetS)')
@@ -56,13 +56,16 @@ class FlowNetS(nn.Module):
         self.predict5, self.deconv4, self.up5 = nn.Conv2d(d5, 2, 3, 1, 1), _deconv(d5, c3), nn.ConvTranspose2d(2, 2, 4, 2, 1)
         d4 = c4 + c3 + 2
         self.predict4, self.deconv3, self.up4 = nn.Conv2d(d4, 2, 3, 1, 1), _deconv(d4, c2), nn.ConvTranspose2d(2, 2, 4, 2, 1)
-        self.out_channels = c3 + c2 + 2
-        self.predict3 = nn.Conv2d(self.out_channels, 2, 3, 1, 1)
+        d3 = c3 + c2 + 2
+        self.predict3, self.deconv2, self.up3 = nn.Conv2d(d3, 2, 3, 1, 1), _deconv(d3, c1), nn.ConvTranspose2d(2, 2, 4, 2, 1)
+        self.out_channels = c2 + c1 + 2
+        self.predict = nn.Conv2d(self.out_channels, 2, 3, 1, 1)
         init_normal(self)
 
     def forward(self, x):
         if x.ndim != 4 or x.shape[1] != 6: raise ValueError(f"input of shape {tuple(x.shape)}: expected (N, 6, H, W), two RGB frames stacked")
-        s3 = self.conv3_1(self.conv3(self.conv2(self.conv1(x))))
+        s2 = self.conv2(self.conv1(x))
+        s3 = self.conv3_1(self.conv3(s2))
         s4 = self.conv4_1(self.conv4(s3))
         s5 = self.conv5_1(self.conv5(s4))
         s6 = self.conv6_1(self.conv6(s5))
@@ -72,9 +75,12 @@ class FlowNetS(nn.Module):
         x = torch.cat([s4, _crop(self.deconv4(x), s4), _crop(self.up5(flow), s4)], 1)
         flow = self.predict4(x)
         x = torch.cat([s3, _crop(self.deconv3(x), s3), _crop(self.up4(flow), s3)], 1)
-        return self.predict3(x), x
+        flow = self.predict3(x)
+        x = torch.cat([s2, _crop(self.deconv2(x), s2), _crop(self.up3(flow), s2)], 1)
+        x = F.avg_pool2d(x, 2, ceil_mode=True)            # stride 4 -> 8, DFF's 'resize_concat5'
+        return 2.5 * self.predict(x), x
 
-# %% ../../nbs/41_dff.flow.ipynb #c7919e40
+# %% ../../nbs/41_dff.flow.ipynb #9d4f14ea
 def _check_pair(current, key):
     if current.ndim != 4 or current.shape[1] != 3 or current.shape != key.shape:
         raise ValueError(f"current {tuple(current.shape)} and key {tuple(key.shape)}: expected two (N, 3, H, W) frame batches of one shape")
@@ -98,6 +104,7 @@ class FeatureFlow(nn.Module):
         self.flownet = FlowNetS(width)
         self.scale = nn.Conv2d(self.flownet.out_channels, feat_channels, 1)
         nn.init.zeros_(self.scale.weight); nn.init.ones_(self.scale.bias)      # S = 1 at the start
+        self.scale.bias.requires_grad_(False)                                    # fixed at 1, as in DFF's code
 
     def flow_and_scale(self, current, key, size=None):
         "The flow (N, 2, h, w) from current-frame cells to key-frame cells and the scale field (N, C, h, w), on the grid `size` (FlowNetS's own by default)."
