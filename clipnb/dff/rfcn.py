@@ -42,7 +42,7 @@ def resnet_stride16(depth: int, backbone_weights=None, norm_layer=None) -> nn.Se
     body.out_channels = net.fc.in_features
     return body
 
-# %% ../../nbs/42_dff.rfcn.ipynb #1a511904
+# %% ../../nbs/42_dff.rfcn.ipynb #f1bc3ac3
 def _check_targets(targets, n: int, num_classes: int):
     if targets is None or len(targets) != n:
         raise ValueError(f"training needs targets: one dict with 'boxes' (M, 4) and 'labels' (M,) per image, {n} in all")
@@ -59,7 +59,8 @@ class RFCN(nn.Module):
     "R-FCN on a stride-16 `backbone`: `features(images)` (run on key frames by DFF) and `task(features, image_sizes)` (every frame)."
     def __init__(self, backbone: nn.Module, num_classes: int, k: int = 7, feat_channels: int = 1024,
                  anchor_sizes=(128, 256, 512), aspect_ratios=(0.5, 1.0, 2.0), rpn_pre_nms_top_n: int = 6000,
-                 rpn_post_nms_top_n: int = 300, rpn_nms_thresh: float = 0.7, rois_per_image: int = 128,
+                 rpn_post_nms_top_n: int = 300, rpn_nms_thresh: float = 0.7, rpn_conv_depth: int = 0,
+                 rpn_box_weights=(10., 10., 2.5, 2.5), rois_per_image: int = 128,
                  positive_fraction: float = 0.25, score_thresh: float = 0.001, nms_thresh: float = 0.3,
                  detections_per_img: int = 300):
         super().__init__()
@@ -69,9 +70,11 @@ class RFCN(nn.Module):
         self.feat_conv = nn.Conv2d(backbone.out_channels, feat_channels, 3, padding=6, dilation=6)
         half = feat_channels // 2
         anchors = AnchorGenerator((tuple(anchor_sizes),), (tuple(aspect_ratios),))
-        self.rpn = RegionProposalNetwork(anchors, RPNHead(half, anchors.num_anchors_per_location()[0]), 0.7, 0.3, 256, 0.5,
+        head = RPNHead(half, anchors.num_anchors_per_location()[0], conv_depth=rpn_conv_depth)
+        self.rpn = RegionProposalNetwork(anchors, head, 0.7, 0.3, 256, 0.5,
                                          dict(training=rpn_pre_nms_top_n, testing=rpn_pre_nms_top_n),
                                          dict(training=rpn_post_nms_top_n, testing=rpn_post_nms_top_n), rpn_nms_thresh)
+        self.rpn.box_coder = det_utils.BoxCoder(tuple(rpn_box_weights))     # DFF's normalised RPN targets
         self.ps_cls = nn.Conv2d(half, (num_classes + 1) * k * k, 1)
         self.ps_box = nn.Conv2d(half, 4 * k * k, 1)
         for m in (self.feat_conv, self.ps_cls, self.ps_box):
@@ -99,9 +102,17 @@ class RFCN(nn.Module):
         losses = {}
         if self.training:
             labels, matched = rpn.assign_targets_to_anchors(anchors, targets)
-            l_obj, l_box = rpn.compute_loss(objectness, deltas, labels, rpn.box_coder.encode(matched, anchors))
-            losses = dict(loss_objectness=l_obj, loss_rpn_box_reg=l_box)
+            losses = self.rpn_loss(objectness, deltas, labels, rpn.box_coder.encode(matched, anchors))
         return boxes, losses, dict(objectness=objectness, deltas=deltas, anchors=anchors)
+
+    def rpn_loss(self, objectness, deltas, labels, box_targets) -> dict:
+        "torchvision's `compute_loss` (256 sampled anchors per image, half foreground at most; BCE) with DFF's smooth L1 (beta 1 on normalised targets)."
+        pos, neg = self.rpn.fg_bg_sampler(labels)
+        pos, neg = torch.where(torch.cat(pos))[0], torch.where(torch.cat(neg))[0]
+        sampled = torch.cat([pos, neg])
+        box = F.smooth_l1_loss(deltas[pos], torch.cat(box_targets)[pos], beta=1.0, reduction='sum') / max(1, sampled.numel())
+        obj = F.binary_cross_entropy_with_logits(objectness.flatten()[sampled], torch.cat(labels)[sampled])
+        return dict(loss_objectness=obj, loss_rpn_box_reg=box)
 
     def roi_forward(self, ps_feat, rois):
         "Position-sensitive pooling and voting: class logits (R, C+1) and class-agnostic box deltas (R, 4) for `rois` (a list of (r_i, 4) per image)."
