@@ -170,7 +170,7 @@ class VIDMeanAP:
         return (f"VIDMeanAP({self.num_classes} classes, {len(self.frames)} frames, "
                 f"clipped {self.n_clipped['gt']} ground-truth boxes and {self.n_clipped['det']} detections)")
 
-# %% ../../nbs/40_dff.metrics.ipynb #9746dd6d
+# %% ../../nbs/40_dff.metrics.ipynb #61687c70
 class DetectionEvaluator:
     "The evaluator protocol for detection: called with a model, returns `VIDMeanAP`'s flat dict (map, per-class AP)."
     main = 'map'
