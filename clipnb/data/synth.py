@@ -380,10 +380,10 @@ def class_stats(index: ClipIndex, split: str = 'train', max_clips: int = 10) -> 
 
 # %% ../../nbs/02_data.synth.ipynb #cef6bf80
 @call_parse
-def synth_figure_cli(out: str = 'figures/synth_clips.png',  # where to write the figure
-                     root: str = None,  # benchmark folder (default: the cache)
-                     n_frames: int = 5,  # frames per clip in the figure
-                     seed: int = 0):  # the benchmark's seed
+def synth_figure_cli(out: str = 'figures/synth_clips.png',  # path of the PNG to write
+                     root: str = None,  # benchmark folder (default: the cache, ~/.cache/clipnb or $CLIPNB_CACHE)
+                     n_frames: int = 5,  # frames per clip in the figure, a count
+                     seed: int = 0):  # the benchmark's seed, an integer (0: the default benchmark)
     "Generate the default synthetic benchmark (if not cached) and draw three of its training clips."
     with cli_errors('clipnb_synth_figure'):
         check_param('n_frames', n_frames, n_frames >= 1, 'at least 1 frame per clip')
