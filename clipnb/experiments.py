@@ -9,6 +9,9 @@ from dataclasses import asdict, replace
 from pathlib import Path
 import numpy as np, torch
 from scipy import stats
+import pandas as pd
+import matplotlib.pyplot as plt
+import seaborn as sns
 import torch.distributed as dist
 import clipnb
 from .core import atomic_write, cache_dir, check_param
@@ -19,11 +22,13 @@ from .models.zoo import MODELS, build_model
 from .engine.train import TrainConfig, fit
 
 # %% auto #0
-__all__ = ['IPYTHON_NAMES', 'COMMON_CHECKS', 'defined_names', 'notebook_params', 'with_preset', 'code_version',
-           'write_if_changed', 'csv_text', 'save_csv', 'config_key', 'save_result', 'load_results', 'write_results_csv',
-           'mean_std', 'paired_test', 'paired_verdict', 'method_settings', 'data_identity', 'weights_identity',
-           'run_folder', 'run_id', 'Reporting', 'run_labels', 'train_run', 'figures_dir', 'output_dir', 'png_metadata',
-           'save_figure', 'experiment_params', 'preset_index', 'settings_of', 'matching_results']
+__all__ = ['IPYTHON_NAMES', 'ERRORBAR', 'ERRORBAR_LABEL', 'COMMON_CHECKS', 'defined_names', 'notebook_params', 'with_preset',
+           'code_version', 'write_if_changed', 'csv_text', 'save_csv', 'config_key', 'save_result', 'load_results',
+           'write_results_csv', 'mean_std', 'paired_test', 'paired_verdict', 'method_settings', 'data_identity',
+           'weights_identity', 'run_folder', 'run_id', 'Reporting', 'run_labels', 'train_run', 'figures_dir',
+           'output_dir', 'png_metadata', 'save_figure', 't_interval', 'figure_style', 'method_palette', 'seed_points',
+           'paired_lines', 'seed_curves', 'mean_band', 'experiment_params', 'preset_index', 'settings_of',
+           'matching_results']
 
 # %% ../nbs/60_experiments.ipynb #ffeedd34
 IPYTHON_NAMES = {'In', 'Out', 'get_ipython', 'exit', 'quit', 'open'}
@@ -248,6 +253,70 @@ def save_figure(fig, path, dpi: int = 120) -> Path:
     fig.savefig(buf, format='png', dpi=dpi, bbox_inches='tight', metadata=png_metadata())
     write_if_changed(path, buf.getvalue())
     return Path(path)
+
+# %% ../nbs/60_experiments.ipynb #931d0e68
+def t_interval(values, level: float = 0.95) -> tuple:
+    "(low, high) of the `level` Student-t confidence interval of the mean of `values` (seeds); (mean, mean) for one value."
+    v = np.asarray(values, dtype=float)
+    m = float(v.mean())
+    if len(v) < 2 or float(v.std(ddof=1)) == 0: return m, m
+    lo, hi = stats.t.interval(level, len(v) - 1, loc=m, scale=stats.sem(v))
+    return float(lo), float(hi)
+
+ERRORBAR = t_interval                      # seaborn's errorbar: the 95% t-interval of the mean over seeds, as the verdicts use
+ERRORBAR_LABEL = 'mean, 95% t-interval over seeds'
+
+def figure_style(**rc):
+    "Set the one style of every experiment figure: seaborn's whitegrid theme, colour-blind palette, small fonts (`rc`: matplotlib settings on top)."
+    sns.set_theme(context='paper', style='whitegrid', palette='colorblind', font_scale=1.1,
+                  rc={'axes.titlesize': 10, 'figure.titlesize': 11, 'legend.fontsize': 8, 'legend.title_fontsize': 8, **rc})
+
+def method_palette(methods) -> dict:
+    "A colour per name of `methods`, in their order: the first (the reference, e.g. the baseline) grey, the others from the colour-blind palette."
+    cols = sns.color_palette('colorblind')
+    return {m: (.55, .55, .55) if i == 0 else cols[(i - 1) % len(cols)] for i, m in enumerate(methods)}
+
+def _levels(data, col, order):
+    "The categories of column `col` in `order` (default: order of appearance)."
+    return list(order) if order is not None else list(dict.fromkeys(data[col]))
+
+def seed_points(data: pd.DataFrame, x: str, y: str, hue: str = None, order=None, hue_order=None, palette=None, ax=None,
+                color='0.25', size: float = 3.5, jitter: float = 0, native_scale: bool = False):
+    "Each seed's `y` as a dot (`stripplot`, spread sideways by `jitter`) and the mean with its 95% t-interval over seeds (`pointplot`, `ERRORBAR`) per category of `x` (and `hue`)."
+    ax = ax or plt.gca()
+    order, hue_order = _levels(data, x, order), (_levels(data, hue, hue_order) if hue else None)
+    n = len(hue_order) if hue and hue != x else 1        # colours by `x` itself: nothing to set side by side
+    common = dict(data=data, x=x, y=y, hue=hue, order=None if native_scale else order, hue_order=hue_order, native_scale=native_scale, ax=ax)
+    colour = dict(palette=palette) if hue else dict(color=color)
+    sns.stripplot(**common, **colour, dodge=n > 1, jitter=jitter, size=size, alpha=.6, legend=False, zorder=3)
+    sns.pointplot(**common, **colour, errorbar=ERRORBAR, dodge=.8 - .8 / n if n > 1 else False, capsize=.12, markers='D',
+                  markersize=5, linestyle='none', err_kws=dict(linewidth=1.5), zorder=4)
+    return ax
+
+def paired_lines(data: pd.DataFrame, x: str, y: str, unit: str = 'seed', order=None, ax=None, color='0.7'):
+    "A thin line per `unit` (seed) joining its `y` across the categories `order` of `x`: the pairs a paired comparison compares."
+    ax = ax or plt.gca()
+    order = _levels(data, x, order)
+    d = data[data[x].isin(order)].assign(_position=lambda d: d[x].map({v: i for i, v in enumerate(order)}))
+    sns.lineplot(data=d, x='_position', y=y, units=unit, estimator=None, color=color, lw=1, ax=ax, legend=False, zorder=1)
+    ax.set_xlabel(x)
+    return ax
+
+def seed_curves(data: pd.DataFrame, x: str, y: str, hue: str = None, unit: str = 'seed', hue_order=None, palette=None, ax=None, color='C0', label: str = None):
+    "`y` against a number `x`: a thin line per seed and the mean with its 95% t-interval band over seeds (`lineplot`, `ERRORBAR`), per `hue` (`label`: the mean's legend entry without `hue`)."
+    ax = ax or plt.gca()
+    common = dict(data=data, x=x, y=y, hue=hue, hue_order=hue_order, ax=ax, **(dict(palette=palette) if hue else dict(color=color)))
+    sns.lineplot(**common, units=unit, estimator=None, lw=.7, alpha=.35, legend=False)
+    sns.lineplot(**common, errorbar=ERRORBAR, marker='o', markersize=5, **({} if hue else dict(label=label)))
+    return ax
+
+def mean_band(values, ax=None, color='0.45', label: str = 'reference'):
+    "A reference across a sweep: the mean of `values` (one per seed) as a dashed line, its 95% t-interval as a band."
+    ax, values = ax or plt.gca(), np.asarray(list(values), dtype=float)
+    m, s, n = mean_std(values)
+    if n > 1: ax.axhspan(*t_interval(values), color=color, alpha=.18, lw=0, zorder=0)
+    ax.axhline(m, color=color, ls='--', lw=1, zorder=1, label=f"{label}, {'mean, 95% t-interval over ' if n > 1 else ''}{n} seed{'s' * (n > 1)}")
+    return ax
 
 # %% ../nbs/60_experiments.ipynb #6e751b90
 def _seed_list(v): return isinstance(v, (list, tuple)) and len(v) > 0 and all(isinstance(s, int) and s >= 0 for s in v)

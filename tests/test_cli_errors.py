@@ -39,3 +39,24 @@ def test_help_still_works():
     for cmd in ('clipnb_synth_figure', 'clipnb_camvid_extract', 'clipnb_camvid_calibrate'):
         r = _run(cmd, '--help')
         assert r.returncode == 0 and r.stdout.startswith('usage: ') and not r.stderr, (cmd, r.stdout, r.stderr)
+
+
+def console_scripts() -> list:
+    "The commands settings.ini installs (its console_scripts)."
+    from configparser import ConfigParser
+    cfg = ConfigParser(delimiters=['=']); cfg.read(Path(__file__).resolve().parents[1]/'settings.ini', encoding='utf-8')
+    return [s.split('=')[0] for s in cfg['DEFAULT']['console_scripts'].split()]
+
+
+def test_help_explains_every_option():
+    "Each command's --help gives every argument a description (the terminal user's only documentation)."
+    import re
+    assert 'clipnb_train' in console_scripts()
+    for cmd in console_scripts():
+        r = _run(cmd, '--help')
+        assert r.returncode == 0, (cmd, r.stderr)
+        usage, _, body = r.stdout.partition('\n\n')
+        names = re.findall(r'\[--(\w+)', usage) + [n for n in re.findall(r'(?<![\w\[-])([a-z_]+)\b(?![^\[]*\])', usage.split(cmd, 1)[1]) if n.isidentifier()]
+        for name in names:
+            m = re.search(rf'^  (--{name}(?: [A-Z0-9_]+)?|{name})  +(\S.*)$', body, re.M)
+            assert m and len(m.group(2).split()) >= 3 and not m.group(2).startswith('(default'), (cmd, name, m and m.group(0))

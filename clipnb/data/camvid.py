@@ -499,13 +499,13 @@ def _size(s):
 
 @call_parse
 def camvid_extract_cli(
-    video: str,                  # a CamVid raw video: 01TP_extract.avi, 0005VD.MXF, 0006R0.MXF or 0016E5.MXF
-    out_dir: str,                # frames go to OUT_DIR/<sequence>/<sequence>_<number>.png
-    seq: str = None,             # sequence name, when the video's file name is not CamVid's
-    offset: int = None,          # frame number = decoded index + OFFSET (default: the documented table)
-    near: str = None,            # a folder of labelled stills: keep only frames within HALF_LENGTH of them
-    half_length: int = 15,       # frames kept on each side of a labelled still (with --near)
-    size: str = None,            # WxH to resize to, e.g. 480x360 for the SegNet layout
+    video: str,                  # path of a CamVid raw video: 01TP_extract.avi, 0005VD.MXF, 0006R0.MXF or 0016E5.MXF
+    out_dir: str,                # folder: frames go to OUT_DIR/<sequence>/<sequence>_<number>.png
+    seq: str = None,             # sequence name (e.g. 0006R0), when the video's file name is not CamVid's
+    offset: int = None,          # frames: frame number = decoded index + OFFSET (default: the documented table; clipnb_camvid_calibrate finds it)
+    near: str = None,            # folder of labelled stills: keep only frames within HALF_LENGTH frames of them (default: keep every frame)
+    half_length: int = 15,       # frames kept on each side of a labelled still, a count (with --near)
+    size: str = None,            # size to resize to, WxH in pixels, e.g. 480x360 for the SegNet layout (default: the video's)
     overwrite: bool = False,     # rewrite frames that exist already
 ):
     "Extract CamVid's 30 Hz frames from a raw video, named as the labelled stills are."
@@ -517,10 +517,10 @@ def camvid_extract_cli(
 
 @call_parse
 def camvid_calibrate_cli(
-    video: str,                  # a CamVid raw video
-    stills: str,                 # a folder of its labelled stills (e.g. 701_StillsRaw_full)
-    seq: str = None,             # sequence name, when the video's file name is not CamVid's
-    max_frames: int = None,      # decode at most this many frames
+    video: str,                  # path of a CamVid raw video (.avi or .MXF)
+    stills: str,                 # folder of its labelled stills (e.g. 701_StillsRaw_full)
+    seq: str = None,             # sequence name (e.g. 0006R0), when the video's file name is not CamVid's
+    max_frames: int = None,      # decode at most this many frames of the video, a count (default: all)
 ):
     "Find the frame-number offset that aligns a CamVid video with its labelled stills."
     with cli_errors('clipnb_camvid_calibrate'):

@@ -696,10 +696,10 @@ def show_cameras(indexes: dict, clips=(0, 1), n_frames: int = 5, size: float = 2
 
 # %% ../../nbs/02_data.synth.ipynb #cef6bf80
 @call_parse
-def synth_figure_cli(out: str = 'figures/synth_clips.png',  # where to write the figure
-                     root: str = None,  # the default benchmark's folder (default: the cache); the other camera's clips go to <root>-<camera>
-                     n_frames: int = 5,  # frames per clip in the figure
-                     seed: int = 0):  # the benchmark's seed
+def synth_figure_cli(out: str = 'figures/synth_clips.png',  # path of the PNG to write
+                     root: str = None,  # the default benchmark's folder (default: the cache, ~/.cache/clipnb or $CLIPNB_CACHE); the other camera's clips go to <root>-<camera>
+                     n_frames: int = 5,  # frames per clip in the figure, a count
+                     seed: int = 0):  # the benchmark's seed, an integer (0: the default benchmark)
     "Generate the default synthetic benchmark (if not cached) and draw two of its training clips and two of the other camera's."
     with cli_errors('clipnb_synth_figure'):
         check_param('n_frames', n_frames, n_frames >= 1, 'at least 1 frame per clip')

@@ -310,6 +310,7 @@ def fit(model: nn.Module, method, index: ClipIndex, cfg: TrainConfig = None, out
     if cuda: torch.backends.cudnn.benchmark = True
 
     stage = load_model_weights(model, cfg.init_from) if cfg.init_from else None
+    recipe = getattr(model, 'recipe', None)       # how models.zoo built it: run.json says how to rebuild it
     frozen = freeze_parts(model, cfg.freeze)
     if use_sync_bn(cfg, device, world): model = nn.SyncBatchNorm.convert_sync_batchnorm(model)
     model.to(device, memory_format=torch.channels_last if channels_last else torch.contiguous_format)
@@ -363,7 +364,8 @@ def fit(model: nn.Module, method, index: ClipIndex, cfg: TrainConfig = None, out
     if rank == 0 and out is not None: out.mkdir(parents=True, exist_ok=True)
     def status(**kw):
         if rank == 0 and out is not None:
-            atomic_save_json(dict(identity, plan=p, stage=stage, frozen=list(cfg.freeze), device=str(device), **kw), out/'run.json')
+            atomic_save_json(dict(identity, plan=p, stage=stage, frozen=list(cfg.freeze), device=str(device), recipe=recipe,
+                                  data=dict(name=index.name, classes=list(index.classes)), **kw), out/'run.json')
     status(status='running')
     bar = tqdm(total=p['steps'], initial=step, disable=not cfg.progress or rank != 0, desc=method.name, dynamic_ncols=True)
     main = getattr(evaluator, 'main', None)

@@ -25,4 +25,6 @@ def build_model(name: str, num_classes: int, backbone_weights=None, **kwargs) ->
     factory = MODELS[name]
     options = [p for p in inspect.signature(factory).parameters if p not in ('num_classes', 'backbone_weights')]
     for k, v in kwargs.items(): check_param(k, v, k in options, f"an option of {name}: {', '.join(options) or 'it has none'}")
-    return factory(num_classes, backbone_weights, **kwargs)
+    model = factory(num_classes, backbone_weights, **kwargs)
+    model.recipe = dict(name=name, num_classes=num_classes, options=dict(kwargs))   # what rebuilds it (fit writes it to run.json)
+    return model

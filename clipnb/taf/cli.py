@@ -21,24 +21,25 @@ __all__ = ['METHODS', 'train_cli']
 METHODS = dict(baseline=Supervised, taf=TAF)
 
 @call_parse
-def train_cli(out: str,                     # run folder (checkpoint, logs); an existing run of the same settings resumes
-              model: str = 'fcn8s_resnet18',   # a name of clipnb.models.zoo.MODELS
-              method: str = 'taf',          # baseline or taf
-              dataset: str = 'synth',       # a name of clipnb.data.datasets.clip_index
-              data_root: str = None,        # the data set's folder (not for synth)
-              steps: int = 200,             # the baseline's optimiser steps (TAF's follow from --budget)
-              batch_size: int = 8,          # images per step and process
-              budget: str = 'paper',        # TAF: paper (half the pairs, twice the steps) or equal_steps
-              lr: float = 0.01,             # initial learning rate (SGD, poly decay)
-              crop_h: int = 96, crop_w: int = 128,   # training crop, pixels
-              c1: float = None,             # TAF: change rate of the first branch, per frame (default: the paper's)
-              n_h: int = 15,                # TAF: temporal half-context, frames
-              lam: float = 1.0,             # TAF: weight of the regulariser
-              eval_every: int = 0,          # steps between evaluations (0: at the end)
+def train_cli(out: str,                     # run folder (checkpoint.pt, logs, run.json); a finished or interrupted run of the same settings resumes
+              model: str = 'fcn8s_resnet18',   # model: fcn8s_resnet18, fcn8s_resnet50, deeplabv3plus_mobilenetv2 or deeplabv3plus_resnet50
+              method: str = 'taf',          # training method: baseline (labelled key frames only) or taf
+              dataset: str = 'synth',       # data set: synth (generated), camvid, cityscapes, cs-0.2, cs-0.5, vspw, imagenet_vid or clipfolder
+              data_root: str = None,        # folder holding the data set (not needed for synth)
+              steps: int = 200,             # optimiser steps of the baseline, a count (TAF's follow from --budget)
+              batch_size: int = 8,          # images per optimiser step and process, a count
+              budget: str = 'paper',        # TAF's steps: paper (half the pairs per step, twice the steps) or equal_steps
+              lr: float = 0.01,             # initial learning rate of SGD (Nesterov, momentum 0.9), decayed polynomially (power 0.9) to 0 over the steps
+              crop_h: int = 96,             # training crop height, pixels
+              crop_w: int = 128,            # training crop width, pixels
+              c1: float = None,             # TAF: change rate c1 of the first (slowest) branch, δy per frame (default: the model's, from the paper)
+              n_h: int = 15,                # TAF: temporal half-context n_h, frames (partners up to n_h frames away)
+              lam: float = 1.0,             # TAF: weight λ of the regulariser against the cross-entropy (unitless)
+              eval_every: int = 0,          # optimiser steps between evaluations on val (0: only at the end)
               key_frames_only: store_true = False,  # evaluate on key frames only, not every densely labelled frame
-              seed: int = 0,                # seed of the model's initialisation and of the data order
-              num_workers: int = 2,         # data-loading processes
-              backbone_weights: str = None):  # a local torchvision ImageNet state dict
+              seed: int = 0,                # random seed (an integer) of the model's initialisation and of the data order
+              num_workers: int = 2,         # data-loading worker processes (0: load in the training process)
+              backbone_weights: str = None):  # path of a local torchvision ImageNet state dict (.pth) for the backbone (default: none, random initialisation)
     "Train a segmentation model with TAF or the baseline (under torchrun: with DDP)."
     with cli_errors('clipnb_train'):
         check_param('method', method, method in METHODS, f"one of {', '.join(METHODS)}")
