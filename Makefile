@@ -77,10 +77,12 @@ test-nbs-slow: setup ## run every notebook with its `slow` cells too (nbdev_test
 test-py: setup browser ## pytest tests/: command lines, end-to-end runs, the docs site and JupyterLab in Chromium
 	$(BIN)/pytest -q tests
 
-# Every experiment notebook at the smoke preset with fresh runs, into build/ (never figures/: the tree stays clean).
+# Every experiment notebook at the smoke preset with fresh runs, into build/ (never figures/: the tree stays clean). The
+# executed copies (build/smoke/executed) are what the docs site's experiment pages check ran, so under `make test` this
+# runs before test-nbs, which builds the site.
 test-experiments: setup ## every experiment notebook at the smoke preset with fresh runs, into build/smoke
 	rm -rf build/smoke build/smoke-runs
-	$(PY) tools/run_experiments.py --preset smoke --out_dir build/smoke --runs_dir build/smoke-runs
+	$(PY) tools/run_experiments.py --preset smoke --out_dir build/smoke --runs_dir build/smoke-runs --executed build/smoke/executed
 
 # The reproduction check: taf_vs_baseline at its default (quick) preset, every run trained again (build/demo-runs), into
 # build/demo; its CSV must equal figures/taf_vs_baseline.csv in every number, to the last digit. CI reproduces seed 0 of
@@ -92,7 +94,7 @@ test-demo-all: setup ## the reproduction check for every seed (~6 min on 2 cores
 	$(PY) tools/check_demo.py
 
 test: export CLIPNB_DOCS_BUILT := 1
-test: test-sync test-nbs test-py test-experiments test-demo ## what CI runs: all the test-* targets above but -slow and -all (<20 min on 2 cores)
+test: test-sync test-experiments test-nbs test-py test-demo ## what CI runs: all the test-* targets above but -slow and -all (<20 min on 2 cores)
 
 # The docs site in _docs/, offline (Quarto cannot be installed here): tools/build_docs.py executes the
 # notebooks, applies nbdev's own docs processors (what nbdev_proc_nbs does) into _proc/ and renders them with

@@ -1,7 +1,7 @@
 """The docs site in a real browser: build it (tools/build_docs.py, what `make docs` runs; under `make test`, the
 site its test-nbs step just built), serve _docs/ on 127.0.0.1, open it in headless Chromium (Debian's,
 `make browser`) and check what a reader sees."""
-import os, shutil, subprocess, sys, threading
+import os, re, shutil, subprocess, sys, threading
 from functools import partial
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -21,7 +21,7 @@ def site():
         assert (ROOT/'_docs'/'index.html').is_file(), 'CLIPNB_DOCS_BUILT is set but _docs/ has no site: run `make test-nbs` (tools/build_docs.py) first'
         return ROOT/'_docs'
     env = {**os.environ, 'PYTHONPATH': str(ROOT)}
-    r = subprocess.run([sys.executable, 'tools/build_docs.py'], cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
+    r = subprocess.run([sys.executable, 'tools/build_docs.py'], cwd=ROOT, env=env, capture_output=True, text=True, timeout=1800)  # with the experiments at smoke when build/smoke/executed lacks them
     assert r.returncode == 0, f'docs build failed:\n{r.stdout[-3000:]}\n{r.stderr[-3000:]}'
     return ROOT/'_docs'
 
@@ -113,3 +113,59 @@ def test_images_load(browser_page, base_url):
         counts[url], broken = images_loaded(browser_page)
         assert not broken, f'{url}: images did not load: {broken}'
     assert sum(counts.values()) > 0, f'no page shows a figure: {counts}'
+
+
+def repo():
+    "(repository URL, branch) the site's source links use (tools/build_docs.py's repo_url)."
+    sys.path.insert(0, str(ROOT/'tools'))
+    from build_docs import repo_url
+    return repo_url()
+
+
+def source_links(page) -> list:
+    return page.eval_on_selector_all('article a.source-link', 'as => as.map(a => a.getAttribute("href"))')
+
+
+def test_navigation_is_grouped_as_the_architecture(browser_page, base_url):
+    open_page(browser_page, f'{base_url}/index.html')
+    groups = [t.strip() for t in browser_page.eval_on_selector_all(
+        'nav.md-nav--primary .md-nav__item--nested > label.md-nav__link', 'ls => ls.map(l => l.textContent)')]
+    sys.path.insert(0, str(ROOT/'tools'))
+    from build_docs import GROUPS
+    has = lambda pkg: pkg == 'experiments' or any(re.match(rf'^\d+[a-z]?_{pkg}(\.|$)', f.stem) for f in (ROOT/'nbs').glob('*.ipynb'))
+    expected = [g for g, pkg in GROUPS if has(pkg)]          # the architecture's order; a package without notebooks yet: no group
+    assert [g for g in groups if g] == expected, (groups, expected)
+    assert expected[:4] == ['Data', 'Models', 'Engine', 'TAF'] and expected[-1] == 'Experiments'
+
+
+@pytest.mark.parametrize('page,title,notebook,module,text', [
+    ('data.clips', 'data.clips', 'nbs/01_data.clips.ipynb', 'clipnb/data/clips.py', "is TAF's sampler"),
+    ('models.fcn', 'models.fcn', 'nbs/11_models.fcn.ipynb', 'clipnb/models/fcn.py', 'FCN8s'),
+    ('engine.runs', 'engine.runs', 'nbs/23_engine.runs.ipynb', 'clipnb/engine/runs.py', 'load_run'),
+    ('taf.loss', 'taf.loss', 'nbs/30_taf.loss.ipynb', 'clipnb/taf/loss.py', 'TAF'),
+    ('experiments', 'experiments', 'nbs/60_experiments.ipynb', 'clipnb/experiments.py', 'seed_points'),
+])
+def test_a_page_per_group_with_its_source(browser_page, base_url, page, title, notebook, module, text):
+    "A page of each group: its title, its text, and source links to the notebook and module in the repository."
+    body = open_page(browser_page, f'{base_url}/{page}.html')
+    assert browser_page.locator('article h1').first.inner_text().strip() == title
+    assert text in body
+    url, branch = repo()
+    assert source_links(browser_page) == [f'{url}/blob/{branch}/{notebook}', f'{url}/blob/{branch}/{module}']
+    assert (ROOT/notebook).is_file() and (ROOT/module).is_file()
+
+
+def test_experiment_page_shows_the_committed_figure_and_verdict(browser_page, base_url):
+    body = open_page(browser_page, f'{base_url}/experiments.taf_vs_baseline.html')
+    assert browser_page.locator('article h1').first.inner_text().strip().startswith('Baseline vs TAF')
+    assert 'Results at the quick preset (committed)' in body and 'papermill taf_vs_baseline.ipynb' in body   # results, then the notebook
+    verdict = browser_page.locator('article table', has_text="ours (quick preset)").first.inner_text()
+    assert 'TAF beats the baseline' in verdict and any(v in verdict for v in ('held', 'reversed', 'inconclusive')), verdict
+    n, broken = images_loaded(browser_page)
+    srcs = browser_page.eval_on_selector_all('article img', 'is => is.map(i => i.getAttribute("src"))')
+    assert not broken and 'figures/taf_vs_baseline.png' in srcs, (srcs, broken)
+    png = browser_page.evaluate('async () => { const r = await fetch("figures/taf_vs_baseline.png"); return [...new Uint8Array(await r.arrayBuffer())].length }')
+    assert png == (ROOT/'figures'/'taf_vs_baseline.png').stat().st_size            # the committed figure, not a smoke one
+    url, branch = repo()
+    assert source_links(browser_page) == [f'{url}/blob/{branch}/nbs/experiments/taf_vs_baseline.ipynb']
+    assert browser_page.locator('article a[href="figures/taf_vs_baseline.csv"]').count() == 1

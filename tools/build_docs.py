@@ -7,8 +7,17 @@
    `# title` / `> summary` cell, `show_doc` cells added and executed for every export, `#| hide` and
    export cells dropped. The result goes to `_proc/<page>.ipynb`, `<page>` being nbdev's page name
    (`data.clips`), so nbdev's cross-links (`clipnb/_modidx.py`) point at real pages.
-3. Render `_proc/` with mkdocs + mkdocs-jupyter (settings in `mkdocs.yml`, nav from the notebooks:
-   index first, then the rest in file order), and strip the scripts that would fetch from a CDN.
+3. The experiment notebooks (nbs/experiments/, not exported) are pages too: executed at the `smoke`
+   preset only to check that they run (the executed copies of `make test-experiments` in
+   build/smoke/executed are taken when they are there, else tools/run_experiments.py makes them), and
+   shown without those outputs but with the committed quick-preset figure (figures/<name>.png), its
+   CSV and the paper's finding, our numbers and the verdict from the results table of nbs/index.ipynb.
+4. Every page starts with "source" links to its notebook (and exported module) in the repository:
+   the URL is the git remote `origin` when there is one, else settings.ini's `git_url`.
+5. Render `_proc/` with mkdocs + mkdocs-jupyter (settings in `mkdocs.yml`), the navigation grouped as
+   the architecture is (home and core, then Data, Models, Engine, TAF, semi-DFF, SSLTM, Experiments;
+   a group without notebooks yet is left out, explore last), and strip the scripts that would fetch
+   from a CDN.
    Maths (`$..$`, `$$..$$`) is converted to MathML by latex2mathml beforehand: browsers draw MathML
    themselves, so the site needs no MathJax (which no package ships for offline use).
 
@@ -16,15 +25,47 @@ We do not call the `nbdev_proc_nbs` command itself: without Quarto it tries to i
 sudo and then runs `pip install -e .[dev]` with whatever `pip` is first on PATH; it also rewrites
 `clipnb/_modidx.py` and writes quarto files into nbs/. Its processors are all we need.
 
-Usage: python tools/build_docs.py [--serial]
+Usage: python tools/build_docs.py [--serial] [--experiments DIR]   (DIR: executed smoke copies, default build/smoke/executed)
 """
-import os, re, shutil, sys, time
+import configparser, json, os, re, shutil, subprocess, sys, time
 from concurrent.futures import ProcessPoolExecutor
 from multiprocessing import get_context
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 SKIP_FOLDERS = r'^(experiments|[_.].*)$'  # as NBDEV_SKIP in the Makefile
+GROUPS = [('Data', 'data'), ('Models', 'models'), ('Engine', 'engine'), ('TAF', 'taf'), ('semi-DFF', 'dff'), ('SSLTM', 'ssltm'),
+          ('Experiments', 'experiments')]     # nav groups, by the page name's first part (the package), as the architecture
+EXECUTED = ROOT/'build'/'smoke'/'executed'  # where `make test-experiments` leaves the executed smoke copies
+
+
+def repo_url() -> tuple:
+    "(https URL of the repository, branch): git remote `origin` when set, else settings.ini's `git_url` and `branch`."
+    cfg = configparser.ConfigParser(delimiters=['=']); cfg.read(ROOT/'settings.ini', encoding='utf-8'); cfg = cfg['DEFAULT']
+    r = subprocess.run(['git', 'remote', 'get-url', 'origin'], cwd=ROOT, capture_output=True, text=True)
+    url = r.stdout.strip() if r.returncode == 0 and r.stdout.strip() else cfg.get('git_url', '')
+    url = re.sub(r'^git@([^:]+):', r'https://\1/', url)
+    url = re.sub(r'\.git$', '', url).rstrip('/')
+    if not re.match(r'^https?://', url):
+        raise SystemExit(f"no repository URL for the source links: git remote origin is {r.stdout.strip()!r} and settings.ini's git_url {cfg.get('git_url')!r}")
+    return url, cfg.get('branch', 'main')
+
+
+def source_links(src: Path, module: str = None) -> str:
+    "A markdown line linking the page's notebook (and exported module) in the repository."
+    url, branch = repo_url()
+    files = [src.relative_to(ROOT).as_posix()] + ([module] if module else [])
+    return 'source: ' + ' · '.join(f'<a class="source-link" href="{url}/blob/{branch}/{f}">{f}</a>' for f in files)
+
+
+def nav_of(pages: list) -> list:
+    "mkdocs nav: home and the top-level pages, the groups of GROUPS with pages (in file order), `explore` last."
+    top, groups, last = [], {g: [] for g, _ in GROUPS}, []
+    by_pkg = {pkg: g for g, pkg in GROUPS}
+    for page, title in pages:
+        g = by_pkg.get(page.split('.')[0]) if '.' in page or page == 'experiments' else None
+        (groups[g] if g else last if page == 'explore' else top).append({title: f'{page}.ipynb'})
+    return top + [{g: groups[g]} for g, _ in GROUPS if groups[g]] + last
 
 
 def notebooks(nbs: Path) -> list:
@@ -117,8 +158,82 @@ def render(src: Path, proc: Path) -> tuple:
         nb = _tidy(FilterDefaults()(nb) or nb, cfg.doc_host.rstrip('/') + '/' + cfg.doc_baseurl.lstrip('/'), proc)
     finally: sys.modules['__main__'] = main
     page = Path(nb.frontmatter_.get('output-file', src.stem + '.html')).stem
+    exp = next((m.group(1) for c in read_nb(src).cells if c.cell_type == 'code'
+                for m in [re.search(r'^#\|\s*default_exp\s+(\S+)', c.source, re.M)] if m), None)
+    _add_after_title(nb, source_links(src, exp and f"clipnb/{exp.replace('.', '/')}.py"))
     write_nb(nb, proc/f'{page}.ipynb')
     return page, nb.frontmatter_.get('title', page), time.time() - t0
+
+
+def _add_after_title(nb, md: str):
+    "Insert a markdown cell `md` after the page's title cell."
+    from execnb.nbio import mk_cell
+    at = next((i + 1 for i, c in enumerate(nb.cells) if c.cell_type == 'markdown' and c.source.lstrip().startswith('# ')), 0)
+    c = mk_cell(md, 'markdown'); c['id'] = f'clipnb-{len(nb.cells)}-{at}'      # an id of its own (mk_cell's may repeat)
+    nb.cells.insert(at, c)
+
+
+def results_table() -> dict:
+    "The rows of the results table in nbs/index.ipynb by notebook name: {name: (paper, finding, ours, verdict)}."
+    nb = json.loads((ROOT/'nbs'/'index.ipynb').read_text(encoding='utf-8'))
+    rows = {}
+    for c in nb['cells']:
+        for line in ''.join(c['source']).splitlines():
+            cols = [x.strip() for x in line.strip().strip('|').split('|')]
+            if len(cols) == 5 and re.fullmatch(r'`\w+`', cols[1]): rows[cols[1].strip('`')] = (cols[0], cols[2], cols[3], cols[4])
+    return rows
+
+
+def _papermill_cell(c) -> bool: return 'injected-parameters' in c.get('metadata', {}).get('tags', [])
+def _sources(nb) -> list: return [c.source for c in nb.cells if not _papermill_cell(c)]
+
+
+def executed_smoke(names: list, folder: Path) -> dict:
+    "name -> the experiment notebook executed at the smoke preset: taken from `folder`, or run there now (tools/run_experiments.py)."
+    from execnb.nbio import read_nb
+    def current(n):
+        f = folder/f'{n}-smoke.ipynb'
+        return f.is_file() and _sources(read_nb(f)) == _sources(read_nb(ROOT/'nbs'/'experiments'/f'{n}.ipynb'))
+    missing = [n for n in names if not current(n)]      # absent, or executed from an older version of the notebook
+    if missing:
+        print(f'executing {missing} at the smoke preset into {folder} (make test-experiments leaves them there)', flush=True)
+        r = subprocess.run([sys.executable, str(ROOT/'tools'/'run_experiments.py'), *missing, '--preset', 'smoke', '--executed', str(folder),
+                            '--out_dir', str(folder.parent), '--runs_dir', str(folder.parent/'runs')], cwd=ROOT)
+        if r.returncode: raise SystemExit(f'experiment notebooks failed at the smoke preset: see above ({folder})')
+    return {n: folder/f'{n}-smoke.ipynb' for n in names}
+
+
+def render_experiment(src: Path, executed: Path, proc: Path, table: dict) -> tuple:
+    "The page of experiment notebook `src`: its cells without the smoke run's outputs, and the committed quick-preset results."
+    from execnb.nbio import read_nb, write_nb
+    name = src.stem
+    nb = read_nb(executed)
+    nb.cells = [c for c in nb.cells if not _papermill_cell(c)]     # the parameters papermill gave the smoke run
+    for c in nb.cells:
+        if c.cell_type == 'code':
+            if any(o.get('output_type') == 'error' for o in c.get('outputs', [])): raise SystemExit(f'{executed}: a cell failed at the smoke preset')
+            c.outputs, c.execution_count = [], None
+    title = next((c.source.lstrip()[2:].splitlines()[0] for c in nb.cells if c.cell_type == 'markdown' and c.source.lstrip().startswith('# ')), name)
+    title = re.sub(r'`([^`]*)`', r'\1', title)                      # the nav shows plain text
+    figs = sorted((ROOT/'figures').glob(f'{name}*.png'))
+    if not figs: raise SystemExit(f'figures/ has no {name}.png: run make figures and commit it')
+    md = ["## Results at the quick preset (committed)", "",
+          f"What `make figures` made on a 2-core CPU (figures/{name}.png and [{name}.csv](figures/{name}.csv), raw numbers with seeds, "
+          "settings and code version). This page's code ran at the `smoke` preset in the docs build, only to check that it runs; its "
+          "outputs are left out, as smoke numbers mean nothing.", ""]
+    if name in table:
+        paper, finding, ours, verdict = table[name]
+        md += ['| paper | paper\'s finding | ours (quick preset) | verdict |', '|---|---|---|---|', f'| {paper} | {finding} | {ours} | {verdict} |', '']
+    md += [f'![{name}](../../figures/{f.name})' for f in figs]
+    nb.cells = [c for c in nb.cells if c.source.strip()]
+    _add_after_title(nb, '\n'.join(md))
+    _add_after_title(nb, source_links(src))
+    shutil.copy2(ROOT/'figures'/f'{name}.csv', (proc/'figures').mkdir(parents=True, exist_ok=True) or proc/'figures'/f'{name}.csv')
+    nb.path_ = str(src)
+    nb = _tidy(nb, 'http://localhost/', proc)
+    page = f'experiments.{name}'
+    write_nb(nb, proc/f'{page}.ipynb')
+    return page, title
 
 
 # a <script> that loads from http(s) (src or an import inside), or MathJax's empty src (no MathJax offline: TeX shows as text)
@@ -138,7 +253,7 @@ def offline(site: Path):
             raise SystemExit(f'{f}: loads from the internet')
 
 
-def build(serial=False):
+def build(serial=False, experiments: Path = EXECUTED):
     os.chdir(ROOT)
     sys.path.insert(0, str(ROOT))  # this checkout's clipnb, also in the worker processes
     os.environ['PYTHONPATH'] = os.pathsep.join([str(ROOT), *filter(None, [os.environ.get('PYTHONPATH')])])
@@ -155,11 +270,16 @@ def build(serial=False):
         with ProcessPoolExecutor(min(len(srcs), os.cpu_count() or 1), mp_context=get_context('fork')) as ex:
             pages = list(ex.map(render, srcs, [proc]*len(srcs)))
     for (page, title, secs), src in zip(pages, srcs): print(f'{secs:5.1f}s  {src.name} -> _proc/{page}.ipynb')
+    exps = sorted((ROOT/cfg.nbs_path/'experiments').glob('*.ipynb'))
+    done, table = executed_smoke([e.stem for e in exps], Path(experiments).resolve()), results_table()
+    exp_pages = [render_experiment(e, done[e.stem], proc, table) for e in exps]
     t1 = time.time()
-    nav = [{title: f'{page}.ipynb'} for page, title, _ in pages]
+    nav = nav_of([(page, title) for page, title, _ in pages] + exp_pages)
     mkdocs_build(load_config(str(ROOT/'mkdocs.yml'), nav=nav, site_name=cfg.title, site_description=cfg.description))
     offline(site)
     print(f'executed and processed {len(srcs)} notebooks in {t1-t0:.1f}s, rendered _docs/ in {time.time()-t1:.1f}s')
 
 
-if __name__ == '__main__': build(serial='--serial' in sys.argv)
+if __name__ == '__main__':
+    args = sys.argv[1:]
+    build(serial='--serial' in args, experiments=Path(args[args.index('--experiments') + 1]) if '--experiments' in args else EXECUTED)
