@@ -40,14 +40,16 @@ EXECUTED = ROOT/'build'/'smoke'/'executed'  # where `make test-experiments` leav
 
 
 def repo_url() -> tuple:
-    "(https URL of the repository, branch): git remote `origin` when set, else settings.ini's `git_url` and `branch`."
+    "(https URL of the repository, branch): git remote `origin` when it is a web URL, else settings.ini's `git_url` and `branch`."
     cfg = configparser.ConfigParser(delimiters=['=']); cfg.read(ROOT/'settings.ini', encoding='utf-8'); cfg = cfg['DEFAULT']
     r = subprocess.run(['git', 'remote', 'get-url', 'origin'], cwd=ROOT, capture_output=True, text=True)
-    url = r.stdout.strip() if r.returncode == 0 and r.stdout.strip() else cfg.get('git_url', '')
-    url = re.sub(r'^git@([^:]+):', r'https://\1/', url)
-    url = re.sub(r'\.git$', '', url).rstrip('/')
-    if not re.match(r'^https?://', url):
-        raise SystemExit(f"no repository URL for the source links: git remote origin is {r.stdout.strip()!r} and settings.ini's git_url {cfg.get('git_url')!r}")
+    origin = r.stdout.strip() if r.returncode == 0 else ''
+    def web(url):                      # git@host:owner/repo.git -> https://host/owner/repo; a local path (a clone of a clone) -> None
+        url = re.sub(r'\.git$', '', re.sub(r'^git@([^:]+):', r'https://\1/', url.strip())).rstrip('/')
+        return url if re.match(r'^https?://', url) else None
+    url = web(origin) or web(cfg.get('git_url', ''))
+    if url is None:
+        raise SystemExit(f"no repository URL for the source links: git remote origin is {origin!r} and settings.ini's git_url {cfg.get('git_url')!r}")
     return url, cfg.get('branch', 'main')
 
 
