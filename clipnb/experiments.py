@@ -24,9 +24,9 @@ from .engine.train import TrainConfig, fit
 # %% auto #0
 __all__ = ['IPYTHON_NAMES', 'ERRORBAR', 'ERRORBAR_LABEL', 'COMMON_CHECKS', 'defined_names', 'notebook_params', 'with_preset',
            'code_version', 'write_if_changed', 'csv_text', 'save_csv', 'config_key', 'save_result', 'load_results',
-           'write_results_csv', 'mean_std', 'paired_test', 'paired_verdict', 'method_settings', 'data_identity',
-           'weights_identity', 'run_folder', 'run_id', 'Reporting', 'run_labels', 'train_run', 'figures_dir',
-           'output_dir', 'png_metadata', 'save_figure', 't_interval', 'figure_style', 'method_palette', 'seed_points',
+           'write_results_csv', 'mean_std', 't_interval', 'paired_test', 'paired_verdict', 'method_settings',
+           'data_identity', 'weights_identity', 'run_folder', 'run_id', 'Reporting', 'run_labels', 'train_run',
+           'figures_dir', 'output_dir', 'png_metadata', 'save_figure', 'figure_style', 'method_palette', 'seed_points',
            'paired_lines', 'seed_curves', 'mean_band', 'experiment_params', 'preset_index', 'settings_of',
            'matching_results']
 
@@ -120,6 +120,14 @@ def mean_std(xs) -> tuple:
     xs = np.asarray(list(xs), dtype=float)
     return float(xs.mean()) if len(xs) else math.nan, float(xs.std(ddof=1)) if len(xs) > 1 else math.nan, len(xs)
 
+def t_interval(values, level: float = 0.95) -> tuple:
+    "(low, high) of the `level` Student-t confidence interval of the mean of `values` (seeds); (mean, mean) for one value."
+    v = np.asarray(values, dtype=float)
+    m = float(v.mean())
+    if len(v) < 2 or float(v.std(ddof=1)) == 0: return m, m
+    ci = stats.ttest_1samp(v, 0.0).confidence_interval(level)
+    return float(ci.low), float(ci.high)
+
 def paired_test(ours: dict, reference: dict, scale: float = 100, level: float = 0.95) -> dict:
     """The gain `scale * (ours[seed] - reference[seed])` over the seeds both have: mean, sd, n, seeds, the `level`
     t-interval (lo, hi), the t-test's two-sided p and the verdict ('held', 'reversed' or 'inconclusive'; rule above)."""
@@ -128,12 +136,9 @@ def paired_test(ours: dict, reference: dict, scale: float = 100, level: float = 
     d = np.array([scale * (ours[k] - reference[k]) for k in seeds], dtype=float)
     m, s, n = mean_std(d)
     lo = hi = p = math.nan
-    if n > 1 and s > 0:
-        t = stats.ttest_1samp(d, 0.0)
-        ci = t.confidence_interval(level)
-        lo, hi, p = float(ci.low), float(ci.high), float(t.pvalue)
-    elif n > 1:                                    # every seed gave the same difference: the interval is that point
-        lo = hi = m; p = 1.0 if m == 0 else 0.0
+    if n > 1:                                      # every seed giving the same difference: the interval is that point
+        lo, hi = t_interval(d, level)
+        p = float(stats.ttest_1samp(d, 0.0).pvalue) if s > 0 else float(m == 0)
     verdict = 'held' if lo > 0 else 'reversed' if hi < 0 else 'inconclusive'   # NaN compares False: inconclusive
     return dict(mean=m, sd=s, n=n, seeds=seeds, lo=lo, hi=hi, p=p, verdict=verdict)
 
@@ -161,10 +166,7 @@ def weights_identity(backbone_weights) -> str:
     if is_weights_name(backbone_weights): return str(backbone_weights)
     path = Path(backbone_weights).expanduser()
     if not path.is_file(): raise FileNotFoundError(f"backbone_weights={str(path)!r}: no such file")
-    h = hashlib.sha256()
-    with open(path, 'rb') as f:
-        for block in iter(lambda: f.read(1 << 20), b''): h.update(block)
-    return f'{path.name}:{h.hexdigest()[:12]}'
+    with open(path, 'rb') as f: return f"{path.name}:{hashlib.file_digest(f, 'sha256').hexdigest()[:12]}"
 
 def run_folder(model: str, method, net, index: ClipIndex, cfg: TrainConfig, runs_dir=None, backbone_weights=None, model_options=None) -> Path:
     "The folder of the run with exactly these settings and this code: `runs_dir/<model>-<method name>-<hash>/seed<seed>`."
@@ -255,14 +257,6 @@ def save_figure(fig, path, dpi: int = 120) -> Path:
     return Path(path)
 
 # %% ../nbs/60_experiments.ipynb #931d0e68
-def t_interval(values, level: float = 0.95) -> tuple:
-    "(low, high) of the `level` Student-t confidence interval of the mean of `values` (seeds); (mean, mean) for one value."
-    v = np.asarray(values, dtype=float)
-    m = float(v.mean())
-    if len(v) < 2 or float(v.std(ddof=1)) == 0: return m, m
-    lo, hi = stats.t.interval(level, len(v) - 1, loc=m, scale=stats.sem(v))
-    return float(lo), float(hi)
-
 ERRORBAR = t_interval                      # seaborn's errorbar: the 95% t-interval of the mean over seeds, as the verdicts use
 ERRORBAR_LABEL = 'mean, 95% t-interval over seeds'
 

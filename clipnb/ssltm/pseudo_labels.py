@@ -8,49 +8,36 @@ import io, time
 from dataclasses import replace
 from pathlib import Path
 import numpy as np
-import torch
-import torch.nn.functional as F
 from PIL import Image
 from torch import nn
 from ..core import atomic_write, check_param
-from ..data.clips import ClipIndex, eval_transform, read_image, read_label_map, to_tv
-from ..engine.metrics import inference
+from ..data.clips import ClipIndex, read_label_map
+from ..engine.runs import predict_clip
 
 # %% auto #0
-__all__ = ['pseudo_label_path', 'unlabelled_frames', 'png_bytes', 'write_pseudo_labels', 'PseudoLabelReader', 'pseudo_labelled']
+__all__ = ['pseudo_label_path', 'png_bytes', 'write_pseudo_labels', 'PseudoLabelReader', 'pseudo_labelled']
 
 # %% ../../nbs/56_ssltm.pseudo_labels.ipynb #abe02803
 def pseudo_label_path(out_dir, clip_name: str, t: int) -> Path:
     "Where frame `t` of clip `clip_name` keeps its pseudo-label: `out_dir/<clip name, '/' as '__'>/<t:06d>.png`."
     return Path(out_dir)/clip_name.replace('/', '__')/f'{t:06d}.png'
 
-def unlabelled_frames(index: ClipIndex) -> list:
-    "(clip position, frame) of every frame of `index` without a key-frame label."
-    return [(i, t) for i, c in enumerate(index.clips) for t in range(len(c)) if t not in c.labels]
-
 def png_bytes(label: np.ndarray) -> bytes:
     "An HxW class map as the bytes of a single-channel PNG."
     buf = io.BytesIO(); Image.fromarray(label.astype(np.uint8), mode='L').save(buf, format='PNG'); return buf.getvalue()
 
 def write_pseudo_labels(teacher: nn.Module, index: ClipIndex, out_dir, split: str = 'train', batch_size: int = 8, amp: bool = False) -> dict:
-    "Label every unlabelled frame of `index`'s `split` clips with `teacher`'s argmax, as PNGs under `out_dir`: frames, bytes written, seconds."
+    "Label every unlabelled frame of `index`'s `split` clips with `teacher`'s argmax (`predict_clip`), as PNGs under `out_dir`: frames, bytes written, seconds."
     check_param('batch_size', batch_size, isinstance(batch_size, int) and batch_size >= 1, 'an integer >= 1')
-    sub, tf, t0, written = index.split(split), eval_transform(), time.perf_counter(), 0
-    items = unlabelled_frames(sub)
-    with inference(teacher, amp) as device:
-        for s in range(0, len(items), batch_size):
-            chunk = items[s:s + batch_size]
-            images = [read_image(sub.clips[i].frames[t]) for i, t in chunk]
-            for size in {im.shape[:2] for im in images}:          # one batch per frame size (clips of real data sets may differ)
-                part = [(it, im) for it, im in zip(chunk, images) if im.shape[:2] == size]
-                x = torch.stack([tf(*to_tv(im)) for _, im in part]).to(device)
-                logits = teacher(x).float()
-                if logits.shape[-2:] != size: logits = F.interpolate(logits, size=size, mode='bilinear', align_corners=False)
-                for ((i, t), _), label in zip(part, logits.argmax(1).to(torch.uint8).cpu().numpy()):
-                    data = png_bytes(label)
-                    with atomic_write(pseudo_label_path(out_dir, sub.clips[i].name, t), 'wb') as f: f.write(data)
-                    written += len(data)
-    return dict(frames=len(items), bytes=written, seconds=time.perf_counter() - t0)
+    sub, t0, frames, written = index.split(split), time.perf_counter(), 0, 0
+    for i, clip in enumerate(sub.clips):
+        labels = predict_clip(teacher, sub, i, batch_size, amp)['labels']      # every frame at its own size
+        for t in range(len(clip)):
+            if t in clip.labels: continue
+            data = png_bytes(labels[t])
+            with atomic_write(pseudo_label_path(out_dir, clip.name, t), 'wb') as f: f.write(data)
+            frames, written = frames + 1, written + len(data)
+    return dict(frames=frames, bytes=written, seconds=time.perf_counter() - t0)
 
 # %% ../../nbs/56_ssltm.pseudo_labels.ipynb #e99127df
 class PseudoLabelReader:
