@@ -157,10 +157,13 @@ def eval_frames(index: ClipIndex, frames: str = 'auto') -> bool:
 class SegmentationEvaluator:
     "The evaluator protocol, for segmentation: called with a model, returns a flat dict of scores (mIoU, accuracies, per-class IoU)."
     main = 'miou'                    # the score the progress bar shows
-    def __init__(self, index: ClipIndex, split: str = 'val', frames: str = 'auto', size=None, batch_size: int = 8, num_workers: int = 0):
+    def __init__(self, index: ClipIndex, split: str = 'val', frames: str = 'auto', size=None, batch_size: int = 8, num_workers: int = 0,
+                 stride: int = 1):
+        check_param('stride', stride, isinstance(stride, int) and not isinstance(stride, bool) and stride >= 1, 'an integer >= 1 (every stride-th frame)')
         self.index = index.split(split)
-        self.dense = eval_frames(self.index, frames)
-        self.ds = KeyFrameDataset(self.index, eval_transform(size), dense=self.dense)
+        self.dense, self.stride = eval_frames(self.index, frames), stride
+        frames_ds = KeyFrameDataset(self.index, eval_transform(size), dense=self.dense)
+        self.ds = frames_ds if stride == 1 else Subset(frames_ds, range(0, len(frames_ds), stride))
         self.batch_size, self.num_workers, self._loader = batch_size, num_workers, None
 
     def loader(self):
@@ -178,7 +181,8 @@ class SegmentationEvaluator:
                     **{f'iou_{c}': v for c, v in zip(self.index.classes, m['iou'])})
 
     def __repr__(self):
-        return f"SegmentationEvaluator({self.index.name!r}, {len(self.ds)} {'densely labelled' if self.dense else 'key'} frames)"
+        every = f', every {self.stride}th' if self.stride > 1 else ''
+        return f"SegmentationEvaluator({self.index.name!r}, {len(self.ds)} {'densely labelled' if self.dense else 'key'} frames{every})"
 
 # %% ../../nbs/20_engine.metrics.ipynb #8d424085
 def _pct(v: float) -> str: return '-' if math.isnan(v) else f'{100 * v:.1f}'

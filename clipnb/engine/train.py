@@ -45,6 +45,7 @@ class TrainConfig:
     eval_split: str = 'val'
     eval_frames: str = 'auto'        # see EVAL_FRAMES
     eval_size: tuple = None          # resize for evaluation (None: full size)
+    eval_stride: int = 1             # evaluate every eval_stride-th of those frames (1: all)
     ckpt_every: int = 50
     log_every: int = 10
     seed: int = 0
@@ -64,7 +65,7 @@ class TrainConfig:
     def check(self) -> TrainConfig:
         "Refuse impossible values, saying what is allowed."
         pos_int = lambda v: isinstance(v, int) and not isinstance(v, bool) and v >= 1
-        for k in ('steps', 'batch_size', 'ckpt_every', 'log_every'): check_param(k, getattr(self, k), pos_int(getattr(self, k)), 'an integer >= 1')
+        for k in ('steps', 'batch_size', 'ckpt_every', 'log_every', 'eval_stride'): check_param(k, getattr(self, k), pos_int(getattr(self, k)), 'an integer >= 1')
         check_param('lr', self.lr, self.lr > 0, 'a learning rate > 0')
         check_param('momentum', self.momentum, 0 <= self.momentum < 1, '0 <= momentum < 1')
         check_param('weight_decay', self.weight_decay, self.weight_decay >= 0, 'a value >= 0')
@@ -120,7 +121,7 @@ class Method:
         "Called after each optimiser step (e.g. an EMA update)."
     def evaluator(self, index, cfg):
         "The evaluator `fit` uses by default (segmentation on `cfg.eval_split`)."
-        return SegmentationEvaluator(index, cfg.eval_split, cfg.eval_frames, cfg.eval_size, cfg.batch_size, cfg.num_workers)
+        return SegmentationEvaluator(index, cfg.eval_split, cfg.eval_frames, cfg.eval_size, cfg.batch_size, cfg.num_workers, cfg.eval_stride)
     def __repr__(self): return f'{type(self).__name__}()'
 
 PROTOCOL = ('name', 'settings', 'check', 'dataset', 'collate', 'budget', 'param_groups', 'optimizer', 'prepare', 'aux_modules',
@@ -222,7 +223,7 @@ def read_csv(path) -> list:
     with open(path, newline='') as f: return [{k: num(v) for k, v in r.items()} for r in csv.DictReader(f)]
 
 # %% ../../nbs/21_engine.train.ipynb #c6f60103
-_RESUME_FREE = {'eval_every', 'eval_split', 'eval_frames', 'eval_size', 'ckpt_every', 'log_every', 'num_workers', 'progress'}
+_RESUME_FREE = {'eval_every', 'eval_split', 'eval_frames', 'eval_size', 'eval_stride', 'ckpt_every', 'log_every', 'num_workers', 'progress'}
 
 def _plain(x): return json.loads(json.dumps(x, default=str))     # tuples -> lists, as a checkpoint and run.json store them
 

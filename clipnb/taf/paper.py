@@ -69,7 +69,7 @@ PRESETS = {
     'smoke': dict(dataset='synth', data_root=None, model='fcn8s_resnet18', synth=dict(n_train=4, n_val=2, n_test=2, clip_len=9, height=64, width=96),
                   steps=2, batch_size=4, crop_size=(48, 64), lr=0.02, seeds=[0], grid_seeds=[0]),
     'quick': dict(dataset='synth', data_root=None, model='fcn8s_resnet18', synth={},
-                  steps=100, batch_size=8, crop_size=(96, 128), lr=0.02, seeds=[0, 1, 2], grid_seeds=[0, 1],
+                  steps=100, batch_size=8, crop_size=(96, 128), lr=0.02, seeds=[0, 1, 2, 3, 4], grid_seeds=[0, 1], eval_stride=4,
                   model_options=dict(deeplabv3plus_mobilenetv2=dict(separable=True), deeplabv3plus_resnet50=dict(separable=True))),
     'paper': dict(dataset='synth', data_root=None, model='fcn8s_resnet50', synth=dict(height=360, width=480),
                   steps=None, batch_size=None, crop_size=None, lr=None, seeds=[0, 1, 2], grid_seeds=[0, 1, 2]),
@@ -88,6 +88,7 @@ def preset_config(P: dict, model: str, method: str, index: ClipIndex, seed: int)
         if lam is not None and method == 'taf': options['lam'] = lam
         cfg.seed = seed
     else: cfg = TrainConfig(**given, seed=seed)
+    cfg.eval_stride = P.get('eval_stride') or 1
     return cfg, options
 
 def preset_run(P: dict, method: str, seed: int, model: str = None, index: ClipIndex = None, label: str = '', **method_options) -> tuple:
