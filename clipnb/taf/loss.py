@@ -17,9 +17,9 @@ from ..models.core import BranchModel
 __all__ = ['CLASS_POOLING', 'BUDGETS', 'prediction_change', 'change_hinge', 'running_stats_frozen', 'TAF']
 
 # %% ../../nbs/30_taf.loss.ipynb #e4647827
-CLASS_POOLING = {'sum': 'L1 over classes (delta y in [0, 2])', 'mean': 'mean absolute error over classes (delta y in [0, 2/K])'}
+CLASS_POOLING = {'mean': 'mean absolute error over classes (delta y in [0, 2/K])', 'sum': 'L1 over classes (delta y in [0, 2])'}
 
-def prediction_change(logits: Tensor, reference: Tensor, class_pooling: str = 'sum') -> Tensor:
+def prediction_change(logits: Tensor, reference: Tensor, class_pooling: str = 'mean') -> Tensor:
     "δy per example (Eq. 3): the L1 distance between softmax predictions, summed (or averaged: 'mean') over classes, averaged over pixels."
     check_param('class_pooling', class_pooling, class_pooling in CLASS_POOLING, f'one of {list(CLASS_POOLING)}')
     d = (logits.softmax(1) - reference.softmax(1)).abs()
@@ -49,7 +49,7 @@ class TAF(Method):
     "Temporally-adaptive features: cross-entropy on key frames + λ·symmetric change-rate hinge on swapped branches."
     name = 'taf'
     def __init__(self, c1: float = None, change_rates: dict = None, swappable: tuple = None, lam: float = 1.0,
-                 delta0: float = 1.0, n_h: int = 15, budget: str = 'paper', class_pooling: str = 'sum', ignore_index: int = IGNORE_INDEX):
+                 delta0: float = 1.0, n_h: int = 15, budget: str = 'paper', class_pooling: str = 'mean', ignore_index: int = IGNORE_INDEX):
         rates = dict(change_rates or {})
         if c1 is not None: rates[0] = c1
         for k, c in rates.items():
