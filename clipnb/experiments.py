@@ -4,7 +4,7 @@
 
 # %% ../nbs/60_experiments.ipynb #87b15092
 from __future__ import annotations
-import csv, hashlib, io, json, math, time
+import csv, hashlib, io, json, math, sys, time
 from dataclasses import asdict, replace
 from pathlib import Path
 import numpy as np, torch
@@ -23,12 +23,12 @@ from .engine.train import TrainConfig, fit
 
 # %% auto #0
 __all__ = ['IPYTHON_NAMES', 'ERRORBAR', 'ERRORBAR_LABEL', 'COMMON_CHECKS', 'defined_names', 'notebook_params', 'with_preset',
-           'code_version', 'write_if_changed', 'csv_text', 'save_csv', 'config_key', 'save_result', 'load_results',
-           'write_results_csv', 'mean_std', 't_interval', 'paired_test', 'paired_verdict', 'method_settings',
-           'data_identity', 'weights_identity', 'run_folder', 'run_id', 'Reporting', 'run_labels', 'train_run',
-           'figures_dir', 'output_dir', 'png_metadata', 'save_figure', 'figure_style', 'method_palette', 'seed_points',
-           'paired_lines', 'seed_curves', 'mean_band', 'experiment_params', 'preset_index', 'settings_of',
-           'matching_results']
+           'source_files', 'code_version', 'write_if_changed', 'csv_text', 'save_csv', 'config_key', 'save_result',
+           'load_results', 'write_results_csv', 'mean_std', 't_interval', 'paired_test', 'paired_estimate',
+           'paired_verdict', 'method_settings', 'data_identity', 'weights_identity', 'run_folder', 'run_id',
+           'Reporting', 'run_labels', 'train_run', 'figures_dir', 'output_dir', 'png_metadata', 'save_figure',
+           'figure_style', 'method_palette', 'seed_points', 'paired_lines', 'seed_curves', 'mean_band',
+           'experiment_params', 'preset_index', 'settings_of', 'matching_results']
 
 # %% ../nbs/60_experiments.ipynb #ffeedd34
 IPYTHON_NAMES = {'In', 'Out', 'get_ipython', 'exit', 'quit', 'open'}
@@ -55,10 +55,18 @@ def with_preset(params: dict, presets: dict, name_key: str = 'preset') -> dict:
     return {**params, **{k: v for k, v in presets[name].items() if params.get(k) is None}}
 
 # %% ../nbs/60_experiments.ipynb #3e872865
-def code_version(package=None) -> str:
-    "A short hash of the source of `package` (a folder; default: clipnb's): every `*.py` below it but `_modidx.py`, in sorted path order, contents only."
+def source_files(package=None) -> list:
+    "The `*.py` files below `package` (a folder) but `_modidx.py`, in sorted path order; default: clipnb's top-level modules and its imported subpackages."
     root = Path(package) if package is not None else Path(clipnb.__file__).parent
-    files = sorted((p for p in root.rglob('*.py') if p.name != '_modidx.py'), key=lambda p: p.relative_to(root).as_posix())
+    def counts(p):
+        parts = p.relative_to(root).parts
+        return package is not None or len(parts) == 1 or f'clipnb.{parts[0]}' in sys.modules
+    return sorted((p for p in root.rglob('*.py') if p.name != '_modidx.py' and counts(p)), key=lambda p: p.relative_to(root).as_posix())
+
+def code_version(package=None) -> str:
+    "A short hash of the source of `package` (a folder; default: the clipnb code that can have run: `source_files`), contents only."
+    root = Path(package) if package is not None else Path(clipnb.__file__).parent
+    files = source_files(package)
     if not files: raise FileNotFoundError(f"{root}: no Python source below it")
     h = hashlib.sha256()
     for p in files: h.update(hashlib.sha256(p.read_bytes().replace(b'\r\n', b'\n')).digest())
@@ -142,13 +150,17 @@ def paired_test(ours: dict, reference: dict, scale: float = 100, level: float = 
     verdict = 'held' if lo > 0 else 'reversed' if hi < 0 else 'inconclusive'   # NaN compares False: inconclusive
     return dict(mean=m, sd=s, n=n, seeds=seeds, lo=lo, hi=hi, p=p, verdict=verdict)
 
-def paired_verdict(ours: dict, reference: dict, what: str = 'ours - reference', paper: float = None, scale: float = 100, unit: str = 'mIoU') -> str:
-    "The line a notebook prints for `paired_test(ours, reference)`: the gain, its 95% interval and p, the seeds, the verdict."
+def paired_estimate(ours: dict, reference: dict, what: str = 'ours - reference', scale: float = 100, unit: str = 'mIoU') -> str:
+    "`paired_test(ours, reference)` as a line without a verdict: the gain, its 95% interval and p, the seeds (for comparisons the paper makes no claim on)."
     r = paired_test(ours, reference, scale)
     n, seeds = r['n'], r['seeds']
     stat = f" (95% CI {r['lo']:+.2f} to {r['hi']:+.2f}, p = {r['p']:.3g}, sd {r['sd']:.2f})" if n > 1 else ''
+    return f"{what}: {r['mean']:+.2f} {unit}{stat} over {n} seed{'s' * (n > 1)} {seeds}"
+
+def paired_verdict(ours: dict, reference: dict, what: str = 'ours - reference', paper: float = None, scale: float = 100, unit: str = 'mIoU') -> str:
+    "The line a notebook prints for `paired_test(ours, reference)`: the gain, its 95% interval and p, the seeds, the verdict."
     ref = f'; paper: {paper:+.1f}' if paper is not None else ''
-    return f"{what}: {r['mean']:+.2f} {unit}{stat} over {n} seed{'s' * (n > 1)} {seeds}{ref} -> finding {r['verdict']}"
+    return f"{paired_estimate(ours, reference, what, scale, unit)}{ref} -> finding {paired_test(ours, reference, scale)['verdict']}"
 
 # %% ../nbs/60_experiments.ipynb #4ce3e339
 def method_settings(method, model) -> dict:
