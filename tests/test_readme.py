@@ -4,12 +4,21 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT/'tools'))
-from make_readme import _relink, make_readme
+from make_readme import _relink, make_readme, readme_nb, results_in, RESULTS_BEGIN
 
 
 def test_readme_in_step_with_index():
     assert (ROOT/'README.md').read_text(encoding='utf-8') == make_readme(), \
         'README.md differs from nbs/index.ipynb: run `make readme` (and edit the notebook, not README.md)'
+
+
+def test_results_table_from_the_csvs():
+    "The results table in nbs/index.ipynb (and so README.md) is what clipnb.taf.results reads from figures/*.csv."
+    from clipnb.taf.results import results_table
+    md = ''.join(''.join(c['source']) for c in json.loads(readme_nb().read_text(encoding='utf-8'))['cells'])
+    assert RESULTS_BEGIN in md, 'nbs/index.ipynb lost the results table markers'
+    assert results_in(md) == results_table(ROOT/'figures'), \
+        'the results table in nbs/index.ipynb differs from figures/*.csv: run `make readme` after `make figures`'
 
 
 def test_conversion(tmp_path):
