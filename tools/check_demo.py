@@ -7,13 +7,13 @@ CSVs row by row (rows matched on method and seed): both must have the same colum
 changed last digit fails, except the ones that name the code (`code`, and `key` and `run`, which hash it). A different code
 version is reported and the numbers are compared all the same: a code change that leaves them alone passes.
 
-`--seeds 0` reproduces the rows of seed 0 only (both methods), which is what `make test` runs: each seed is
+`--seeds 0` reproduces the rows of seed 0 only (baseline, TAF and its control), which is what `make test` runs: each seed is
 an independent run with its own RNG stream, so one seed exercises every code path of the demo, and training
-every seed (3 now, 5 or more for the headline runs) would take most of CI's 20-minute budget alone.
+every seed (5, 15 runs) would take most of CI's 20-minute budget alone.
 `make test-demo-all` reproduces every row.
 
-    python tools/check_demo.py --seeds 0   # what `make test-demo` runs (about 2 minutes on a 2-core CPU)
-    python tools/check_demo.py             # every row of the committed CSV (about 6 minutes)
+    python tools/check_demo.py --seeds 0   # what `make test-demo` runs (about 3 minutes on a 2-core CPU)
+    python tools/check_demo.py             # every row of the committed CSV (about 13 minutes)
     python tools/check_demo.py --reuse     # keep build/demo-runs: compare again without retraining
 """
 import argparse, csv, shutil, subprocess, sys
