@@ -23,7 +23,12 @@ def eval_videos(index, to_det: dict, split: str = 'val', max_clips: int = None, 
     "(frames, targets, name) of the first `max_clips` clips of `split` in `index` (`video_frames`), for `evaluate_video`."
     clips = [i for i, c in enumerate(index.clips) if c.split == split][:max_clips]
     if not clips: raise ValueError(f"{index.name}: no {split!r} clips to evaluate on")
-    return [(*video_frames(index, i, to_det, size)[:2], index.clips[i].name) for i in clips]
+    out, n = [], dict(n_clipped=0, n_dropped=0)
+    for i in clips:
+        frames, targets, counts = video_frames(index, i, to_det, size)
+        out.append((frames, targets, index.clips[i].name)); n = {k: n[k] + counts[k] for k in n}
+    if any(n.values()): print(f"{index.name} {split}: {n['n_clipped']} ground-truth boxes clipped to the frame, {n['n_dropped']} of zero area dropped")
+    return out
 
 def frame_batches(videos: list, stride: int = 1, batch_size: int = 8) -> list:
     "Every `stride`-th frame of `videos` as (images, targets) batches, for `DetectionEvaluator`."
