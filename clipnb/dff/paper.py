@@ -26,14 +26,17 @@ DFF_MODELS = {'rfcn_resnet18': 18, 'rfcn_resnet50': 50, 'rfcn_resnet101': 101}
 
 PRESETS = {
     'smoke': dict(dataset='synth', data_root=None, model='rfcn_resnet18', synth=dict(n_train=3, n_val=1, n_test=0, clip_len=12, height=64, width=96),
-                  steps=4, reg_steps=3, sem_steps=3, batch_size=2, crop_size=(48, 64), lr=0.01, stage2_lr=5e-4, seeds=[0],
-                  flow_width=0.125, anchor_sizes=(16, 32, 64), det_stride=4, interval=10, eval_clips=1),
+                  steps=4, reg_steps=3, sem_steps=3, batch_size=2, crop_size=(48, 64), lr=1e-3, stage2_lr=5e-4, seeds=[0],
+                  flow_width=0.125, anchor_sizes=(16, 32, 64), k=3, rois_per_image=32, rpn_pre_nms_top_n=1000, stage1_optimizer='adamw',
+                  det_stride=4, interval=10, eval_clips=1),
     'quick': dict(dataset='synth', data_root=None, model='rfcn_resnet18', synth={},
-                  steps=200, reg_steps=150, sem_steps=100, batch_size=4, crop_size=(96, 128), lr=0.01, stage2_lr=2e-4, seeds=[0, 1, 2],
-                  flow_width=0.125, anchor_sizes=(16, 32, 64), det_stride=5, interval=10, eval_clips=3),
+                  steps=200, reg_steps=100, sem_steps=60, batch_size=4, crop_size=(96, 128), lr=1e-3, stage2_lr=2e-4, seeds=[0, 1, 2],
+                  flow_width=0.125, anchor_sizes=(16, 32, 64), k=3, rois_per_image=32, rpn_pre_nms_top_n=1000, stage1_optimizer='adamw',
+                  det_stride=5, interval=10, eval_clips=2),
     'paper': dict(dataset='synth', data_root=None, model='rfcn_resnet101', synth=dict(height=600, width=1000),
                   steps=60000, reg_steps=60000, sem_steps=60000, batch_size=1, crop_size=(600, 1000), lr=5e-4, stage2_lr=5e-5, seeds=[0, 1, 2],
-                  flow_width=1.0, anchor_sizes=(128, 256, 512), det_stride=1, interval=10, eval_clips=None),
+                  flow_width=1.0, anchor_sizes=(128, 256, 512), k=7, rois_per_image=128, rpn_pre_nms_top_n=6000, stage1_optimizer='sgd',
+                  det_stride=1, interval=10, eval_clips=None),
 }
 for _p in PRESETS.values(): _p['grid_seeds'] = _p['seeds']
 
@@ -51,14 +54,15 @@ DFF_CHECKS = dict(
 # %% ../../nbs/46_dff.paper.ipynb #c007
 def dff_options(P: dict) -> dict:
     "The model options of the settings `P` (what `dff_net` builds)."
-    return dict(depth=DFF_MODELS[P['model']], flow_width=float(P['flow_width']), anchor_sizes=list(P['anchor_sizes']))
+    return dict(depth=DFF_MODELS[P['model']], flow_width=float(P['flow_width']), anchor_sizes=list(P['anchor_sizes']), k=P['k'],
+                rois_per_image=P['rois_per_image'], rpn_pre_nms_top_n=P['rpn_pre_nms_top_n'])
 
 def dff_net(P: dict, num_classes: int, seed: int):
     "The `DFF` model of the settings `P` with `num_classes`, its initial weights drawn from `seed`."
     o = dff_options(P)
     torch.manual_seed(seed)
     return dff_model(num_classes, o['depth'], 'flow', o['flow_width'], (P.get('backbone_weights') or {}).get(P['model']),
-                     anchor_sizes=tuple(o['anchor_sizes']))
+                     anchor_sizes=tuple(o['anchor_sizes']), k=o['k'], rois_per_image=o['rois_per_image'], rpn_pre_nms_top_n=o['rpn_pre_nms_top_n'])
 
 def _train(P, method, net, index, cfg, label):
     out = run_folder(P['model'], method, net, index, cfg, P.get('runs_dir'), (P.get('backbone_weights') or {}).get(P['model']), dff_options(P))
@@ -73,7 +77,7 @@ def train_stage1(P: dict, seed: int, index: ClipIndex = None, label: str = '') -
     "(model, run): stage 1, the R-FCN trained on the DET set of `index` (default: `P`'s data)."
     index = index or preset_index(P)
     names, to_det = detection_classes(index)
-    method = DetectorTraining(to_det, names, det_stride=P['det_stride'], eval_stride=P['interval'], eval_clips=P['eval_clips'])
+    method = DetectorTraining(to_det, names, det_stride=P['det_stride'], eval_stride=P['interval'], eval_clips=P['eval_clips'], optimizer=P['stage1_optimizer'])
     cfg = TrainConfig(steps=P['steps'], batch_size=P['batch_size'], lr=P['lr'], crop_size=tuple(P['crop_size']), seed=seed, num_workers=0)
     return _train(P, method, dff_net(P, len(names), seed), index, cfg, label)
 

@@ -38,11 +38,17 @@ def frame_batches(videos: list, stride: int = 1, batch_size: int = 8) -> list:
 class DetectorTraining(Method):
     "Stage 1: the R-FCN part of a `DFF` trained on labelled still images (`DetImages`) with its supervised losses."
     name = 'rfcn'
-    def __init__(self, to_det: dict, class_names=None, det_frames: str = 'stride', det_stride: int = 5, eval_stride: int = 10, eval_clips: int = None):
+    def __init__(self, to_det: dict, class_names=None, det_frames: str = 'stride', det_stride: int = 5, eval_stride: int = 10, eval_clips: int = None,
+                 optimizer: str = 'sgd'):
+        check_param('optimizer', optimizer, optimizer in ('sgd', 'adamw'), "'sgd' (the engine's SGD + poly, R-FCN's) or 'adamw' (AdamW + poly, for short CPU runs from scratch)")
         self.to_det, self.class_names = {int(k): int(v) for k, v in to_det.items()}, class_names
-        self.det_frames, self.det_stride, self.eval_stride, self.eval_clips = det_frames, det_stride, eval_stride, eval_clips
+        self.det_frames, self.det_stride, self.eval_stride, self.eval_clips, self.opt = det_frames, det_stride, eval_stride, eval_clips, optimizer
     def settings(self, model) -> dict:
-        return dict(to_det={str(k): v for k, v in self.to_det.items()}, det_frames=self.det_frames, det_stride=self.det_stride)
+        return dict(to_det={str(k): v for k, v in self.to_det.items()}, det_frames=self.det_frames, det_stride=self.det_stride, optimizer=self.opt)
+    def optimizer(self, groups, cfg, steps):
+        if self.opt == 'sgd': return super().optimizer(groups, cfg, steps)
+        opt = torch.optim.AdamW(groups, lr=cfg.lr, weight_decay=cfg.weight_decay)
+        return opt, torch.optim.lr_scheduler.PolynomialLR(opt, total_iters=steps, power=cfg.poly_power)
     def check(self, model):
         if not isinstance(model, DFF): raise TypeError(f"{type(model).__name__}: expected a clipnb.dff.video.DFF (R-FCN + temporal module)")
         if model.num_classes != len(self.to_det):
