@@ -14,8 +14,7 @@ import argparse, statistics
 import torch
 from clipnb.experiments import preset_index
 from clipnb.dff.data import detection_classes
-from clipnb.dff.paper import PRESETS, table1_runs
-from clipnb.dff.train import eval_videos
+from clipnb.dff.paper import PRESETS, table1_runs, table1_videos
 from clipnb.dff.video import evaluate_video
 
 def main():
@@ -31,7 +30,7 @@ def main():
     index = preset_index(P)
     names, to_det = detection_classes(index)
     runs = table1_runs(P, a.seed, index)
-    videos = eval_videos(index, to_det, 'val', P['eval_clips'])
+    videos = table1_videos(P, index, to_det)
     device = torch.device(a.device)
     frame, dff = runs['frame'][0].to(device), runs['semi-DFF'][0].to(device)
     res = dict(frame=[], dff=[])
@@ -41,7 +40,7 @@ def main():
     fps = {k: statistics.median(r['fps'] for r in v) for k, v in res.items()}
     maps = {k: 100 * v[0]['map'] for k, v in res.items()}
     r0 = res['frame'][0]
-    print(f"device: {r0['device']} ({r0['threads']} threads); {r0['frames']} val frames ({P['eval_clips']} clips), preset {a.preset}, seed {a.seed}, "
+    print(f"device: {r0['device']} ({r0['threads']} threads); {r0['frames']} val frames of {tuple(videos[0][0].shape[-2:])} ({P['eval_clips']} clips), preset {a.preset}, seed {a.seed}, "
           f"{P['model']}, FlowNetS width {P['flow_width']}")
     print(f"frame:    mAP {maps['frame']:.2f}%  {fps['frame']:.1f} fps (rounds: {', '.join(f'{r['fps']:.1f}' for r in res['frame'])})")
     print(f"semi-DFF: mAP {maps['dff']:.2f}%  {fps['dff']:.1f} fps at interval {a.interval} (rounds: {', '.join(f'{r['fps']:.1f}' for r in res['dff'])})")

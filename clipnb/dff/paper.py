@@ -16,8 +16,8 @@ from .train import DetectorTraining, SemiDFF, eval_videos
 from .video import dff_model, evaluate_video
 
 # %% auto #0
-__all__ = ['PAPER_TABLE1', 'ROWS', 'DFF_MODELS', 'PRESETS', 'DFF_CHECKS', 'dff_options', 'dff_net', 'train_stage1',
-           'train_stage2', 'table1_runs', 'table1_rows', 'dff_settings']
+__all__ = ['PAPER_TABLE1', 'ROWS', 'DFF_MODELS', 'PRESETS', 'DFF_CHECKS', 'dff_options', 'dff_net', 'table1_videos',
+           'train_stage1', 'train_stage2', 'table1_runs', 'table1_rows', 'dff_settings']
 
 # %% ../../nbs/46_dff.paper.ipynb #c005
 PAPER_TABLE1 = {'frame': (59.31, 7.5), 'copy': (54.12, 60.), 'flow': (55.05, 30.), 'reg': (57.51, 30.), 'sem': (58.15, 30.), 'semi-DFF': (58.68, 30.)}
@@ -28,15 +28,15 @@ PRESETS = {
     'smoke': dict(dataset='synth', data_root=None, model='rfcn_resnet18', synth=dict(n_train=3, n_val=1, n_test=0, clip_len=12, height=64, width=96),
                   steps=4, reg_steps=3, sem_steps=3, batch_size=2, crop_size=(48, 64), lr=1e-3, stage2_lr=5e-4, seeds=[0],
                   flow_width=0.125, anchor_sizes=(16, 32, 64), k=3, rois_per_image=32, rpn_pre_nms_top_n=1000, stage1_optimizer='adamw',
-                  det_stride=4, interval=10, eval_clips=1),
+                  scale_range=(0.5, 2.0), image_size=None, det_stride=4, interval=10, eval_clips=1),
     'quick': dict(dataset='synth', data_root=None, model='rfcn_resnet18', synth={},
-                  steps=200, reg_steps=100, sem_steps=60, batch_size=4, crop_size=(96, 128), lr=1e-3, stage2_lr=2e-4, seeds=[0, 1, 2],
-                  flow_width=0.125, anchor_sizes=(16, 32, 64), k=3, rois_per_image=32, rpn_pre_nms_top_n=1000, stage1_optimizer='adamw',
-                  det_stride=5, interval=10, eval_clips=2),
+                  steps=250, reg_steps=100, sem_steps=60, batch_size=4, crop_size=(96, 128), lr=1e-3, stage2_lr=2e-4, seeds=[0, 1, 2],
+                  flow_width=0.125, anchor_sizes=(32, 64, 128), k=3, rois_per_image=32, rpn_pre_nms_top_n=1000, stage1_optimizer='adamw',
+                  scale_range=(1.5, 2.5), image_size=(240, 320), det_stride=5, interval=10, eval_clips=2),
     'paper': dict(dataset='synth', data_root=None, model='rfcn_resnet101', synth=dict(height=600, width=1000),
                   steps=60000, reg_steps=60000, sem_steps=60000, batch_size=1, crop_size=(600, 1000), lr=5e-4, stage2_lr=5e-5, seeds=[0, 1, 2],
                   flow_width=1.0, anchor_sizes=(128, 256, 512), k=7, rois_per_image=128, rpn_pre_nms_top_n=6000, stage1_optimizer='sgd',
-                  det_stride=1, interval=10, eval_clips=None),
+                  scale_range=(1.0, 1.0), image_size=None, det_stride=1, interval=10, eval_clips=None),
 }
 for _p in PRESETS.values(): _p['grid_seeds'] = _p['seeds']
 
@@ -64,6 +64,12 @@ def dff_net(P: dict, num_classes: int, seed: int):
     return dff_model(num_classes, o['depth'], 'flow', o['flow_width'], (P.get('backbone_weights') or {}).get(P['model']),
                      anchor_sizes=tuple(o['anchor_sizes']), k=o['k'], rois_per_image=o['rois_per_image'], rpn_pre_nms_top_n=o['rpn_pre_nms_top_n'])
 
+def _size(P): return tuple(P['image_size']) if P.get('image_size') else None
+
+def table1_videos(P: dict, index: ClipIndex, to_det: dict) -> list:
+    "The evaluation videos of the settings `P`: every frame of its first `eval_clips` val clips, resized to `image_size` (None: as they are)."
+    return eval_videos(index, to_det, 'val', P['eval_clips'], _size(P))
+
 def _train(P, method, net, index, cfg, label):
     out = run_folder(P['model'], method, net, index, cfg, P.get('runs_dir'), (P.get('backbone_weights') or {}).get(P['model']), dff_options(P))
     head = f"{label + ' ' if label else ''}{method.name}{'-' + method.loss_kind if hasattr(method, 'loss_kind') else ''} seed {cfg.seed}"
@@ -78,7 +84,8 @@ def train_stage1(P: dict, seed: int, index: ClipIndex = None, label: str = '') -
     index = index or preset_index(P)
     names, to_det = detection_classes(index)
     method = DetectorTraining(to_det, names, det_stride=P['det_stride'], eval_stride=P['interval'], eval_clips=P['eval_clips'], optimizer=P['stage1_optimizer'])
-    cfg = TrainConfig(steps=P['steps'], batch_size=P['batch_size'], lr=P['lr'], crop_size=tuple(P['crop_size']), seed=seed, num_workers=0)
+    cfg = TrainConfig(steps=P['steps'], batch_size=P['batch_size'], lr=P['lr'], crop_size=tuple(P['crop_size']), seed=seed, num_workers=0,
+                      scale_range=tuple(P['scale_range']), eval_size=_size(P))
     return _train(P, method, dff_net(P, len(names), seed), index, cfg, label)
 
 def train_stage2(P: dict, seed: int, loss: str, init_from, steps: int, index: ClipIndex = None, label: str = '', **options) -> tuple:
@@ -87,7 +94,7 @@ def train_stage2(P: dict, seed: int, loss: str, init_from, steps: int, index: Cl
     names, to_det = detection_classes(index)
     method = SemiDFF(to_det, names, loss=loss, interval=P['interval'], eval_clips=P['eval_clips'], **options)
     cfg = TrainConfig(steps=steps, batch_size=P['batch_size'], lr=P['stage2_lr'], weight_decay=0., crop_size=tuple(P['crop_size']),
-                      seed=seed, num_workers=0, init_from=str(init_from))
+                      seed=seed, num_workers=0, init_from=str(init_from), scale_range=tuple(P['scale_range']), eval_size=_size(P))
     return _train(P, method, dff_net(P, len(names), seed), index, cfg, label)
 
 # %% ../../nbs/46_dff.paper.ipynb #c009
@@ -118,4 +125,5 @@ def dff_settings(P: dict) -> dict:
                 model=P['model'], backbone=weights_identity((P.get('backbone_weights') or {}).get(P['model'])), steps=P['steps'],
                 reg_steps=P['reg_steps'], sem_steps=P['sem_steps'], batch_size=P['batch_size'], crop_size='x'.join(map(str, P['crop_size'])),
                 lr=P['lr'], stage2_lr=P['stage2_lr'], flow_width=P['flow_width'], interval=P['interval'], eval_clips=P['eval_clips'] or 'all',
+                image_size='x'.join(map(str, P['image_size'])) if P.get('image_size') else 'native', scale_range='-'.join(map(str, P['scale_range'])),
                 code=code_version())
