@@ -42,8 +42,9 @@ def main():
     r0 = res['frame'][0]
     print(f"device: {r0['device']} ({r0['threads']} threads); {r0['frames']} val frames of {tuple(videos[0][0].shape[-2:])} ({P['eval_clips']} clips), preset {a.preset}, seed {a.seed}, "
           f"{P['model']}, FlowNetS width {P['flow_width']}")
-    print(f"frame:    mAP {maps['frame']:.2f}%  {fps['frame']:.1f} fps (rounds: {', '.join(f'{r['fps']:.1f}' for r in res['frame'])})")
-    print(f"semi-DFF: mAP {maps['dff']:.2f}%  {fps['dff']:.1f} fps at interval {a.interval} (rounds: {', '.join(f'{r['fps']:.1f}' for r in res['dff'])})")
+    rounds = {k: ', '.join(f"{r['fps']:.1f}" for r in v) for k, v in res.items()}
+    print(f"frame:    mAP {maps['frame']:.2f}%  {fps['frame']:.1f} fps (rounds: {rounds['frame']})")
+    print(f"semi-DFF: mAP {maps['dff']:.2f}%  {fps['dff']:.1f} fps at interval {a.interval} (rounds: {rounds['dff']})")
     print(f"speed-up fps(semi-DFF) / fps(frame) = {fps['dff'] / fps['frame']:.2f}x, mAP change {maps['dff'] - maps['frame']:+.2f} points "
           f"(goal: >= 5x, >= -1 point; paper: 4x, -0.6)")
 
