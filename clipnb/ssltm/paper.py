@@ -63,21 +63,22 @@ def row_config(P: dict, seed: int, split: str) -> TrainConfig:
                        eval_split=split, num_workers=P.get('num_workers', 2), ckpt_every=max(P['steps'], 1), log_every=max(1, P['steps'] // 10))
 
 def train_row(P: dict, row: str, seed: int, index: ClipIndex, split: str, method=None, label: str = '') -> tuple:
-    "(model in eval mode, `fit`'s result) of table row `row` (a key of `ROWS`) with `seed` under settings `P`, scored on `index`'s `split`."
+    "(model in eval mode, `fit`'s result) of table row `row` (a key of `ROWS`) with `seed` under settings `P` (backbone weights: `P['backbone_weights'][P['model']]`), scored on `index`'s `split`."
     check_param('row', row, row in ROWS, f'one of {list(ROWS)}')
     cfg, opts = row_config(P, seed, split), dict(P.get('model_options') or {})
+    weights = (P.get('backbone_weights') or {}).get(P['model'])
     torch.manual_seed(seed)
     train_index = all_frames_labelled(index) if row == 'all_labelled' else index
     if row in IMAGE_ROWS:
-        name, net, method = P['model'], build_model(P['model'], index.num_classes, **opts), method or Supervised()
+        name, net, method = P['model'], build_model(P['model'], index.num_classes, weights, **opts), method or Supervised()
         evaluator = VideoSegmentationEvaluator(index, split, cfg.eval_frames, cfg.eval_size, cfg.batch_size)
     else:
         if method is not None: raise ValueError(f"row {row!r}: its method is SSLTM's; `method` is for the image rows {IMAGE_ROWS}")
         name, opts = f"ssltm_{P['model']}", dict(opts, **P['ssltm'])
-        net = ssltm_deeplabv3plus(index.num_classes, P['model'], **opts)
+        net = ssltm_deeplabv3plus(index.num_classes, P['model'], weights, **opts)
         method = SSLTMMeanTeacher(**P['mean_teacher']) if row == 'ssltm_mt' else SSLTMTraining()
         evaluator = None
-    out = run_folder(name, method, net, train_index, cfg, P.get('runs_dir'), model_options=opts)
+    out = run_folder(name, method, net, train_index, cfg, P.get('runs_dir'), weights, opts)
     steps, head = cfg.steps, f"{label + ' ' if label else ''}{row} seed {seed}"
     print(f"{head}: {'loading the finished run' if _done(out) else f'training {steps} steps'} ({name}, run {run_id(out)})", flush=True)
     t0 = time.perf_counter()
