@@ -46,10 +46,10 @@ PRESETS = {
                   model_options=dict(separable=True), ssltm=dict(_SSLTM, reference_distance=4), mean_teacher=dict(decay=0.99)),
     'quick': dict(dataset='synth', data_root=None, model='deeplabv3plus_mobilenetv2', synth=dict(n_train=12, n_val=1, n_test=3, clip_len=70, height=72, width=96),
                   steps=60, batch_size=4, crop_size=(64, 96), lr=0.02, seeds=[0, 1, 2], grid_seeds=[0, 1], num_workers=2,
-                  model_options=dict(separable=True), ssltm=dict(_SSLTM, reference_distance=30), mean_teacher=dict(decay=0.99)),
+                  model_options=dict(separable=True), ssltm=dict(_SSLTM, reference_distance=30), mean_teacher=dict(decay=0.95, rampup_steps=20)),
     'paper': dict(dataset='vspw', data_root=None, model='deeplabv3plus_resnet50', synth={},
                   steps=20000, batch_size=8, crop_size=(480, 480), lr=0.01, seeds=[0, 1, 2], grid_seeds=[0, 1, 2], num_workers=4,
-                  model_options={}, ssltm=dict(_SSLTM, reference_distance=60), mean_teacher=dict(decay=0.99)),
+                  model_options={}, ssltm=dict(_SSLTM, reference_distance=60), mean_teacher=dict(decay=0.99, rampup_steps=2000)),
 }
 
 # %% ../../nbs/58_ssltm.paper.ipynb #eae317af
