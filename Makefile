@@ -1,5 +1,5 @@
 # clipnb: two commands for a fresh machine (see README.md); `make help` lists every target, one line each.
-#   make demo      set up .venv (pinned) when missing, then the main job: baseline vs TAF (and TAF without its regulariser), 5 seeds (~13 min on 2 cores)
+#   make demo      set up .venv (pinned) when missing, then the main job: baseline vs TAF (and TAF without its regulariser), 5 seeds (~10 min on 2 cores)
 #   make lab       the same set-up, then JupyterLab on the notebooks (prints its URL; widgets work with no extra step)
 #   make test      what CI runs, under 20 min on a 2-core CPU from a fresh clone, set-up included: notebooks and package
 #                  in sync, every notebook's tests (not the `slow` cells), pytest (docs and JupyterLab in Chromium),
@@ -33,7 +33,7 @@ $(STAMP): requirements.lock setup.py settings.ini
 # The main job: baseline vs TAF (and TAF without its regulariser) on the synthetic benchmark (5 seeds), figures/taf_vs_baseline.png and .csv. Prints a
 # line per run as it starts, every 15 s while it trains and when it ends, then the table by seed and the verdict.
 # Reproducing the committed numbers leaves the tree clean (files are rewritten only when their bytes change).
-demo: setup ## the main job: baseline vs TAF (and its control) on the synthetic benchmark, 5 seeds (~13 min on 2 cores)
+demo: setup ## the main job: baseline vs TAF (and its control) on the synthetic benchmark, 5 seeds (~10 min on 2 cores)
 	$(PY) tools/run_experiments.py taf_vs_baseline --log-output
 
 # Every experiment notebook at its default (quick) preset, into figures/ (what is committed there). Runs are cached
@@ -90,7 +90,7 @@ test-experiments: setup ## every experiment notebook at the smoke preset with fr
 test-demo: setup ## the reproduction check: make demo's seed-0 runs again, equal to figures/taf_vs_baseline.csv
 	$(PY) tools/check_demo.py --seeds 0
 
-test-demo-all: setup ## the reproduction check for every seed (~13 min on 2 cores)
+test-demo-all: setup ## the reproduction check for every seed (~10 min on 2 cores)
 	$(PY) tools/check_demo.py
 
 test: export CLIPNB_DOCS_BUILT := 1

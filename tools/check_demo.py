@@ -13,7 +13,7 @@ every seed (5, 15 runs) would take most of CI's 20-minute budget alone.
 `make test-demo-all` reproduces every row.
 
     python tools/check_demo.py --seeds 0   # what `make test-demo` runs (about 3 minutes on a 2-core CPU)
-    python tools/check_demo.py             # every row of the committed CSV (about 13 minutes)
+    python tools/check_demo.py             # every row of the committed CSV (about 10 minutes)
     python tools/check_demo.py --reuse     # keep build/demo-runs: compare again without retraining
 """
 import argparse, csv, shutil, subprocess, sys
