@@ -15,19 +15,11 @@ Random images and labels: the cost does not depend on the content.
 """
 import argparse, time, types
 import torch
+from bench import make_step
 from clipnb.models.zoo import build_model
 from clipnb.engine.supervised import Supervised
 from clipnb.ssltm.model import ssltm_deeplabv3plus, predict_video
 from clipnb.ssltm.train import SSLTMTraining, SSLTMMeanTeacher
-
-def make_step(model, method, amp: bool):
-    "One training step of `method` on `model` (SGD with momentum, as in clipnb.engine.train), GCC/EMA updates included."
-    opt = torch.optim.SGD(model.parameters(), lr=1e-3, momentum=0.9)
-    dev = next(model.parameters()).device
-    def step(batch):
-        with torch.autocast(dev.type, dtype=torch.bfloat16, enabled=amp): loss, _ = method.loss(model, batch)
-        opt.zero_grad(set_to_none=True); loss.backward(); opt.step(); method.after_step(model, 1)
-    return step
 
 def ssltm_batch(batch, frames, crop, n_classes, device, queries):
     "A batch as `SSLTMSamples` gives it: `queries` x (window of `frames` + reference) frames per sample, the query's place, its label."

@@ -13,18 +13,10 @@ Goal: ratio <= 1.15 (the swap re-runs only Ω).
 """
 import argparse, time
 import torch
+from bench import make_step
 from clipnb.models.zoo import build_model
 from clipnb.taf.loss import TAF
 from clipnb.engine.supervised import Supervised
-
-def make_step(model, method, amp: bool):
-    "One training step of `method` on `model` (SGD with momentum, as in clipnb.engine.train)."
-    opt = torch.optim.SGD(model.parameters(), lr=1e-3, momentum=0.9)
-    dev = next(model.parameters()).device
-    def step(batch):
-        with torch.autocast(dev.type, dtype=torch.bfloat16, enabled=amp): loss, _ = method.loss(model, batch)
-        opt.zero_grad(set_to_none=True); loss.backward(); opt.step()
-    return step
 
 def batches(n_images, crop, n_classes, device, channels_last):
     "A baseline batch of `n_images` key frames and a TAF batch of `n_images/2` pairs of the same images."
