@@ -17,7 +17,7 @@ import nbformat, papermill as pm, yaml
 
 ROOT = Path(__file__).resolve().parents[1]
 EXPERIMENTS = ROOT/'nbs'/'experiments'
-ORDER = ['taf_vs_baseline', 'table1', 'ablation_swap', 'ablation_attenuation', 'ablation_perclass_cr', 'ablation_cr', 'ablation_context',
+ORDER = ['taf_vs_baseline', 'table1', 'ablation_swap', 'ablation_attenuation', 'ablation_perclass_cr', 'ablation_cr', 'ablation_loss_scale', 'ablation_context',
          'dff_table1', 'ssltm_table1', 'ssltm_stt_visual', 'ssltm_reference']
 
 def notebooks(names):
