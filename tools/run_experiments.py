@@ -10,6 +10,10 @@ copies go to --executed. With --log-output the notebooks' own output (a line per
 progresses and ends, then the notebook's table and verdict) streams to the terminal as it comes; without it,
 each notebook's verdict lines are printed when it is done. Prints each notebook's time; exits 1 naming the
 notebooks that failed.
+
+At the quick preset with no -p, a notebook listed in EXTRA runs again with each of its extra parameter sets right
+after its default run (--no-extra: not): rows its default run leaves out so that one cold run fits in 15 minutes.
+A notebook redraws its figure from every result in its results folder, so the committed figure holds both.
 """
 import argparse, sys, tempfile, time
 from pathlib import Path
@@ -19,6 +23,9 @@ ROOT = Path(__file__).resolve().parents[1]
 EXPERIMENTS = ROOT/'nbs'/'experiments'
 ORDER = ['taf_vs_baseline', 'table1', 'ablation_swap', 'ablation_attenuation', 'ablation_perclass_cr', 'ablation_cr', 'ablation_loss_scale', 'ablation_context',
          'dff_table1', 'ssltm_table1', 'ssltm_stt_visual', 'ssltm_reference']
+
+# (notebook -> extra parameter sets): table1's DeepLabV3+ row (2 seeds, about 5 min) beside its default FCN8s row
+EXTRA = {'table1': [dict(models=['deeplabv3plus_mobilenetv2'])]}
 
 def notebooks(names):
     found = {p.stem: p for p in sorted(EXPERIMENTS.glob('*.ipynb'))}
@@ -39,6 +46,7 @@ def main():
     ap.add_argument('--executed', default=str(ROOT/'build'/'experiments'), help='where executed notebooks go')
     ap.add_argument('-p', '--parameter', nargs=2, action='append', default=[], metavar=('NAME', 'VALUE'),
                     help='a notebook parameter, its value read as YAML (as papermill -y does): -p steps 300, -p seeds "[0, 1]"')
+    ap.add_argument('--no-extra', action='store_true', help="at quick, run only each notebook's default (not EXTRA's runs)")
     ap.add_argument('--log-output', action='store_true', help="stream the notebooks' output (stdout and stderr) to the terminal")
     a = ap.parse_args()
     params = {k: v for k, v in dict(preset=a.preset, out_dir=a.out_dir and str(Path(a.out_dir).resolve()),
@@ -46,23 +54,26 @@ def main():
     params.update({k: yaml.safe_load(v) for k, v in a.parameter})
     executed = Path(a.executed).resolve(); executed.mkdir(parents=True, exist_ok=True)
     failed, summary = [], []
-    for nb in notebooks(a.names):
-        out = executed/f"{nb.stem}{'-' + a.preset if a.preset else ''}.ipynb"
-        print(f"== {nb.stem} {params}", flush=True)
+    extra = not (a.no_extra or a.parameter or a.preset not in (None, 'quick'))
+    jobs = [(nb, run) for nb in notebooks(a.names) for run in [{}, *(EXTRA.get(nb.stem, []) if extra else [])]]
+    for nb, run in jobs:
+        out = executed/f"{nb.stem}{'-' + a.preset if a.preset else ''}{''.join(f'-{k}' for k in run)}.ipynb"
+        print(f"== {nb.stem} {({**params, **run})}", flush=True)
         t0 = time.perf_counter()
         try:
             with tempfile.TemporaryDirectory() as cwd:
                 # papermill's log_output goes through `logging` (unconfigured here: only its warnings showed), so
                 # the kernel's streams are copied to ours instead.
                 stream = dict(stdout_file=sys.stdout, stderr_file=sys.stderr) if a.log_output else {}
-                pm.execute_notebook(str(nb), str(out), parameters=params, kernel_name='python3', cwd=cwd,
+                pm.execute_notebook(str(nb), str(out), parameters={**params, **run}, kernel_name='python3', cwd=cwd,
                                     progress_bar=False, **stream)
         except pm.PapermillExecutionError as e:
             failed.append(nb.stem); print(f"!! {nb.stem} failed: {e.ename}: {e.evalue} (executed copy: {out})", flush=True)
             continue
         took = time.perf_counter() - t0
-        summary.append(f"{nb.stem}: {took / 60:.1f} min")
-        print(f"== {nb.stem}: {took / 60:.1f} min (executed copy: {out})", *([] if a.log_output else verdicts(out)), sep='\n   ', flush=True)
+        name = nb.stem + (f' {run}' if run else '')
+        summary.append(f"{name}: {took / 60:.1f} min")
+        print(f"== {name}: {took / 60:.1f} min (executed copy: {out})", *([] if a.log_output else verdicts(out)), sep='\n   ', flush=True)
     if len(summary) > 1: print('\n'.join(['== times:', *summary]))
     if failed: sys.exit(f"failed: {failed}")
 
