@@ -24,8 +24,9 @@ EXPERIMENTS = ROOT/'nbs'/'experiments'
 ORDER = ['taf_vs_baseline', 'table1', 'ablation_swap', 'ablation_attenuation', 'ablation_perclass_cr', 'ablation_cr', 'ablation_loss_scale', 'ablation_context',
          'dff_table1', 'ssltm_table1', 'ssltm_stt_visual', 'ssltm_reference']
 
-# (notebook -> extra parameter sets): table1's DeepLabV3+ row (2 seeds, about 5 min) beside its default FCN8s row
-EXTRA = {'table1': [dict(models=['deeplabv3plus_mobilenetv2'])]}
+# (notebook -> extra parameter sets): table1's DeepLabV3+ row (2 seeds, about 5 min) beside its default FCN8s row;
+# ablation_cr's baseline band (2 runs) beside the finding's three points
+EXTRA = {'table1': [dict(models=['deeplabv3plus_mobilenetv2'])], 'ablation_cr': [dict(baseline=True)]}
 
 def notebooks(names):
     found = {p.stem: p for p in sorted(EXPERIMENTS.glob('*.ipynb'))}
