@@ -80,9 +80,9 @@ test-py: setup browser ## pytest tests/: command lines, end-to-end runs, the doc
 # Every experiment notebook at the smoke preset with fresh runs, into build/ (never figures/: the tree stays clean). The
 # executed copies (build/smoke/executed) are what the docs site's experiment pages check ran, so under `make test` this
 # runs before test-nbs, which builds the site.
-test-experiments: setup ## every experiment notebook at the smoke preset with fresh runs, into build/smoke
+test-experiments: setup ## every experiment notebook at the smoke preset with fresh runs, two at a time (each its own run cache), into build/smoke
 	rm -rf build/smoke build/smoke-runs
-	$(PY) tools/run_experiments.py --preset smoke --out_dir build/smoke --runs_dir build/smoke-runs --executed build/smoke/executed
+	$(PY) tools/run_experiments.py --preset smoke --jobs 2 --out_dir build/smoke --runs_dir build/smoke-runs --executed build/smoke/executed
 
 # The reproduction check: taf_vs_baseline at its default (quick) preset, every run trained again (build/demo-runs), into
 # build/demo; its CSV must equal figures/taf_vs_baseline.csv in every number, to the last digit. CI reproduces seed 0 of

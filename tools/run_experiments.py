@@ -4,6 +4,7 @@
     python tools/run_experiments.py --preset smoke        # seconds each; writes to a scratch folder
     python tools/run_experiments.py table1 ablation_cr --out_dir build/figures --runs_dir build/runs
     python tools/run_experiments.py taf_vs_baseline -p steps 300 --out_dir figures/steps300   # any notebook parameter
+    python tools/run_experiments.py --preset smoke --jobs 2 --runs_dir build/smoke-runs   # two notebooks at a time (CI)
 
 Each notebook runs from a fresh temporary working directory (they must not depend on it); the executed
 copies go to --executed. With --log-output the notebooks' own output (a line per training run as it starts,
@@ -16,6 +17,7 @@ after its default run (--no-extra: not): rows its default run leaves out so that
 A notebook redraws its figure from every result in its results folder, so the committed figure holds both.
 """
 import argparse, sys, tempfile, time
+from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 import nbformat, papermill as pm, yaml
 
@@ -38,6 +40,26 @@ def verdicts(path):
     text = ''.join(o.get('text', '') for c in nbformat.read(path, 4).cells for o in c.get('outputs', []) if o.get('name') == 'stdout')
     return [l for l in text.splitlines() if 'finding' in l]
 
+def run_notebook(nb: Path, runs: list, params: dict, executed: Path, preset, log_output: bool) -> list:
+    "Execute `nb` once per parameter set in `runs` (in order: they share its results folder); [(name, minutes or None, error, executed copy)]."
+    done = []
+    for run in runs:
+        out = executed/f"{nb.stem}{'-' + preset if preset else ''}{''.join(f'-{k}' for k in run)}.ipynb"
+        name = nb.stem + (f' {run}' if run else '')
+        if log_output: print(f"== {nb.stem} {({**params, **run})}", flush=True)
+        t0 = time.perf_counter()
+        try:
+            with tempfile.TemporaryDirectory() as cwd:
+                # papermill's log_output goes through `logging` (unconfigured here: only its warnings showed), so
+                # the kernel's streams are copied to ours instead.
+                stream = dict(stdout_file=sys.stdout, stderr_file=sys.stderr) if log_output else {}
+                pm.execute_notebook(str(nb), str(out), parameters={**params, **run}, kernel_name='python3', cwd=cwd,
+                                    progress_bar=False, **stream)
+        except pm.PapermillExecutionError as e:
+            done.append((name, None, f"{e.ename}: {e.evalue}", out)); break
+        done.append((name, (time.perf_counter() - t0) / 60, None, out))
+    return done
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument('names', nargs='*', help='experiment notebooks (default: all, in a fixed order)')
@@ -48,33 +70,33 @@ def main():
     ap.add_argument('-p', '--parameter', nargs=2, action='append', default=[], metavar=('NAME', 'VALUE'),
                     help='a notebook parameter, its value read as YAML (as papermill -y does): -p steps 300, -p seeds "[0, 1]"')
     ap.add_argument('--no-extra', action='store_true', help="at quick, run only each notebook's default (not EXTRA's runs)")
+    ap.add_argument('--jobs', type=int, default=1, help='notebooks run at once (default 1); above 1 each gets its own run cache '
+                    '<runs_dir>/<notebook>, so no two train the same run at the same time (needs --runs_dir)')
     ap.add_argument('--log-output', action='store_true', help="stream the notebooks' output (stdout and stderr) to the terminal")
     a = ap.parse_args()
+    if a.jobs < 1: ap.error(f'--jobs {a.jobs}: expected a number of notebooks >= 1')
+    if a.jobs > 1 and not a.runs_dir: ap.error('--jobs above 1 needs --runs_dir (each notebook gets its own run cache below it)')
+    if a.jobs > 1 and a.log_output: ap.error('--log-output needs --jobs 1 (the notebooks\' streams would interleave)')
     params = {k: v for k, v in dict(preset=a.preset, out_dir=a.out_dir and str(Path(a.out_dir).resolve()),
                                     runs_dir=a.runs_dir and str(Path(a.runs_dir).resolve())).items() if v is not None}
     params.update({k: yaml.safe_load(v) for k, v in a.parameter})
     executed = Path(a.executed).resolve(); executed.mkdir(parents=True, exist_ok=True)
-    failed, summary = [], []
     extra = not (a.no_extra or a.parameter or a.preset not in (None, 'quick'))
-    jobs = [(nb, run) for nb in notebooks(a.names) for run in [{}, *(EXTRA.get(nb.stem, []) if extra else [])]]
-    for nb, run in jobs:
-        out = executed/f"{nb.stem}{'-' + a.preset if a.preset else ''}{''.join(f'-{k}' for k in run)}.ipynb"
-        print(f"== {nb.stem} {({**params, **run})}", flush=True)
-        t0 = time.perf_counter()
-        try:
-            with tempfile.TemporaryDirectory() as cwd:
-                # papermill's log_output goes through `logging` (unconfigured here: only its warnings showed), so
-                # the kernel's streams are copied to ours instead.
-                stream = dict(stdout_file=sys.stdout, stderr_file=sys.stderr) if a.log_output else {}
-                pm.execute_notebook(str(nb), str(out), parameters={**params, **run}, kernel_name='python3', cwd=cwd,
-                                    progress_bar=False, **stream)
-        except pm.PapermillExecutionError as e:
-            failed.append(nb.stem); print(f"!! {nb.stem} failed: {e.ename}: {e.evalue} (executed copy: {out})", flush=True)
-            continue
-        took = time.perf_counter() - t0
-        name = nb.stem + (f' {run}' if run else '')
-        summary.append(f"{name}: {took / 60:.1f} min")
-        print(f"== {name}: {took / 60:.1f} min (executed copy: {out})", *([] if a.log_output else verdicts(out)), sep='\n   ', flush=True)
+    tasks = [(nb, [{}, *(EXTRA.get(nb.stem, []) if extra else [])]) for nb in notebooks(a.names)]
+    own_cache = lambda nb: {**params, 'runs_dir': str(Path(params['runs_dir'])/nb.stem)} if a.jobs > 1 else params
+    failed, summary = [], []
+    def report(done):
+        for name, took, error, out in done:
+            if error: failed.append(name); print(f"!! {name} failed: {error} (executed copy: {out})", flush=True); continue
+            summary.append(f"{name}: {took:.1f} min")
+            print(f"== {name}: {took:.1f} min (executed copy: {out})", *([] if a.log_output else verdicts(out)), sep='\n   ', flush=True)
+    if a.jobs == 1:
+        for nb, runs in tasks: report(run_notebook(nb, runs, params, executed, a.preset, a.log_output))
+    else:
+        print(f"== {len(tasks)} notebooks, {a.jobs} at a time {params}", flush=True)
+        with ProcessPoolExecutor(a.jobs) as ex:
+            for f in as_completed([ex.submit(run_notebook, nb, runs, own_cache(nb), executed, a.preset, False) for nb, runs in tasks]):
+                report(f.result())
     if len(summary) > 1: print('\n'.join(['== times:', *summary]))
     if failed: sys.exit(f"failed: {failed}")
 
