@@ -8,14 +8,17 @@ import io, time
 from dataclasses import replace
 from pathlib import Path
 import numpy as np
+import torch
 from PIL import Image
 from torch import nn
 from ..core import atomic_write, check_param
 from ..data.clips import ClipIndex, read_label_map
+from ..engine.metrics import inference
 from ..engine.runs import predict_clip
+from .metrics import VideoFrames
 
 # %% auto #0
-__all__ = ['pseudo_label_path', 'png_bytes', 'write_pseudo_labels', 'PseudoLabelReader', 'pseudo_labelled']
+__all__ = ['pseudo_label_path', 'png_bytes', 'teacher_labels', 'write_pseudo_labels', 'PseudoLabelReader', 'pseudo_labelled']
 
 # %% ../../nbs/56_ssltm.pseudo_labels.ipynb #abe02803
 def pseudo_label_path(out_dir, clip_name: str, t: int) -> Path:
@@ -26,15 +29,28 @@ def png_bytes(label: np.ndarray) -> bytes:
     "An HxW class map as the bytes of a single-channel PNG."
     buf = io.BytesIO(); Image.fromarray(label.astype(np.uint8), mode='L').save(buf, format='PNG'); return buf.getvalue()
 
-def write_pseudo_labels(teacher: nn.Module, index: ClipIndex, out_dir, split: str = 'train', batch_size: int = 8, amp: bool = False) -> dict:
-    "Label every unlabelled frame of `index`'s `split` clips with `teacher`'s argmax (`predict_clip`), as PNGs under `out_dir`: frames, bytes written, seconds."
+def teacher_labels(teacher: nn.Module, index: ClipIndex, clip_i: int, positions: list, batch_size: int = 8, amp: bool = False, predict=None) -> list:
+    "(t, argmax class map (H, W) uint8) of `teacher` for frames `positions` of clip `clip_i`: with `predict(teacher, frames, positions)` (a video evaluator's hook) or, by default, `predict_clip` (an image model)."
+    if predict is None:
+        labels = predict_clip(teacher, index, clip_i, batch_size, amp)['labels']      # every frame at its own size
+        return [(t, labels[t]) for t in positions]
+    out = []
+    with inference(teacher, amp) as device:
+        frames = VideoFrames(index.clips[clip_i], device=device)
+        for a in range(0, len(positions), batch_size):
+            chunk = list(positions[a:a + batch_size])
+            out += zip(chunk, predict(teacher, frames, chunk).float().argmax(1).to(torch.uint8).cpu().numpy())
+    return out
+
+def write_pseudo_labels(teacher: nn.Module, index: ClipIndex, out_dir, split: str = 'train', batch_size: int = 8, amp: bool = False,
+                        predict=None) -> dict:
+    "Label every unlabelled frame of `index`'s `split` clips with `teacher`'s argmax (`teacher_labels`; `predict`: a video model's hook), as PNGs under `out_dir`: frames, bytes written, seconds."
     check_param('batch_size', batch_size, isinstance(batch_size, int) and batch_size >= 1, 'an integer >= 1')
     sub, t0, frames, written = index.split(split), time.perf_counter(), 0, 0
     for i, clip in enumerate(sub.clips):
-        labels = predict_clip(teacher, sub, i, batch_size, amp)['labels']      # every frame at its own size
-        for t in range(len(clip)):
-            if t in clip.labels: continue
-            data = png_bytes(labels[t])
+        todo = [t for t in range(len(clip)) if t not in clip.labels]
+        for t, label in teacher_labels(teacher, sub, i, todo, batch_size, amp, predict):
+            data = png_bytes(label)
             with atomic_write(pseudo_label_path(out_dir, clip.name, t), 'wb') as f: f.write(data)
             frames, written = frames + 1, written + len(data)
     return dict(frames=frames, bytes=written, seconds=time.perf_counter() - t0)
