@@ -18,7 +18,7 @@ import nbformat, papermill as pm, yaml
 ROOT = Path(__file__).resolve().parents[1]
 EXPERIMENTS = ROOT/'nbs'/'experiments'
 ORDER = ['taf_vs_baseline', 'table1', 'ablation_swap', 'ablation_attenuation', 'ablation_perclass_cr', 'ablation_cr', 'ablation_context',
-         'dff_table1', 'ssltm_table1', 'ssltm_stt_visual', 'ssltm_reference']
+         'dff_table1', 'dff_interval', 'dff_ablations', 'ssltm_table1', 'ssltm_stt_visual', 'ssltm_reference']
 
 def notebooks(names):
     found = {p.stem: p for p in sorted(EXPERIMENTS.glob('*.ipynb'))}
