@@ -10,14 +10,19 @@ import torch
 from ..core import check_param
 from ..data.clips import ClipIndex
 from ..engine.train import TrainConfig, fit
-from ..experiments import Reporting, code_version, preset_index, run_folder, run_id, weights_identity, _finished
+from pathlib import Path
+from ..core import atomic_write
+from ..experiments import Reporting, code_version, paired_estimate, paired_verdict, preset_index, run_folder, run_id, weights_identity, _finished
 from .data import detection_classes
 from .train import DetectorTraining, SemiDFF, eval_videos
 from .video import dff_model, evaluate_video
 
 # %% auto #0
-__all__ = ['PAPER_TABLE1', 'ROWS', 'DFF_MODELS', 'PRESETS', 'DFF_CHECKS', 'dff_options', 'dff_net', 'table1_videos',
-           'train_stage1', 'train_stage2', 'table1_runs', 'table1_rows', 'dff_settings']
+__all__ = ['PAPER_TABLE1', 'ROWS', 'DFF_MODELS', 'PRESETS', 'DFF_CHECKS', 'PAPER_TABLE3G', 'INTERVALS', 'INTERVAL_CHECKS',
+           'PAPER_TABLE3', 'ABLATION_RUNS', 'ABLATION_TABLES', 'ABLATION_CHECKS', 'dff_options', 'dff_net',
+           'table1_videos', 'train_stage1', 'detector_weights', 'train_stage2', 'table1_runs', 'table1_rows',
+           'dff_settings', 'interval_rows', 'interval_verdicts', 'ablation_count', 'ablation_runs', 'ablation_rows',
+           'ablation_verdicts']
 
 # %% ../../nbs/46_dff.paper.ipynb #c005
 PAPER_TABLE1 = {'frame': (59.31, 7.5), 'copy': (54.12, 60.), 'flow': (55.05, 30.), 'reg': (57.51, 30.), 'sem': (58.15, 30.), 'semi-DFF': (58.68, 30.)}
@@ -57,11 +62,11 @@ def dff_options(P: dict) -> dict:
     return dict(depth=DFF_MODELS[P['model']], flow_width=float(P['flow_width']), anchor_sizes=list(P['anchor_sizes']), k=P['k'],
                 rois_per_image=P['rois_per_image'], rpn_pre_nms_top_n=P['rpn_pre_nms_top_n'])
 
-def dff_net(P: dict, num_classes: int, seed: int):
-    "The `DFF` model of the settings `P` with `num_classes`, its initial weights drawn from `seed`."
+def dff_net(P: dict, num_classes: int, seed: int, temporal: str = 'flow'):
+    "The `DFF` model of the settings `P` with `num_classes` and the temporal module `temporal` ('flow'; 'change': Table 3a's generative one), its initial weights drawn from `seed`."
     o = dff_options(P)
     torch.manual_seed(seed)
-    return dff_model(num_classes, o['depth'], 'flow', o['flow_width'], (P.get('backbone_weights') or {}).get(P['model']),
+    return dff_model(num_classes, o['depth'], temporal, o['flow_width'], (P.get('backbone_weights') or {}).get(P['model']),
                      anchor_sizes=tuple(o['anchor_sizes']), k=o['k'], rois_per_image=o['rois_per_image'], rpn_pre_nms_top_n=o['rpn_pre_nms_top_n'])
 
 def _size(P): return tuple(P['image_size']) if P.get('image_size') else None
@@ -70,8 +75,8 @@ def table1_videos(P: dict, index: ClipIndex, to_det: dict) -> list:
     "The evaluation videos of the settings `P`: every frame of its first `eval_clips` val clips, resized to `image_size` (None: as they are)."
     return eval_videos(index, to_det, 'val', P['eval_clips'], _size(P))
 
-def _train(P, method, net, index, cfg, label):
-    out = run_folder(P['model'], method, net, index, cfg, P.get('runs_dir'), (P.get('backbone_weights') or {}).get(P['model']), dff_options(P))
+def _train(P, method, net, index, cfg, label, options=None):
+    out = run_folder(P['model'], method, net, index, cfg, P.get('runs_dir'), (P.get('backbone_weights') or {}).get(P['model']), options or dff_options(P))
     head = f"{label + ' ' if label else ''}{method.name}{'-' + method.loss_kind if hasattr(method, 'loss_kind') else ''} seed {cfg.seed}"
     print(f"{head}: {'finished before, loading' if _finished(out) else f'training {cfg.steps} steps'} ({P['model']}, run {run_id(out)})", flush=True)
     t0 = time.perf_counter()
@@ -88,14 +93,25 @@ def train_stage1(P: dict, seed: int, index: ClipIndex = None, label: str = '') -
                       scale_range=tuple(P['scale_range']), eval_size=_size(P))
     return _train(P, method, dff_net(P, len(names), seed), index, cfg, label)
 
-def train_stage2(P: dict, seed: int, loss: str, init_from, steps: int, index: ClipIndex = None, label: str = '', **options) -> tuple:
-    "(model, run): stage 2 with `loss` ('reg', 'sem', 'joint') for `steps`, starting from the run folder `init_from`; `options` go to `SemiDFF`."
+def detector_weights(run_dir) -> Path:
+    "The R-FCN part (`detector.*`) of the model in the run folder `run_dir`, as `run_dir/detector.pt` (written once): where a stage 2 whose temporal module is not stage 1's starts."
+    run_dir = Path(run_dir); path = run_dir/'detector.pt'
+    if not path.is_file():
+        ck = torch.load(run_dir/'checkpoint.pt', map_location='cpu', weights_only=True)
+        sd = ck['model'] if isinstance(ck, dict) and isinstance(ck.get('model'), dict) else ck
+        with atomic_write(path, 'wb') as f: torch.save({k: v for k, v in sd.items() if k.startswith('detector.')}, f)
+    return path
+
+def train_stage2(P: dict, seed: int, loss: str, init_from, steps: int, index: ClipIndex = None, label: str = '', temporal: str = 'flow', **options) -> tuple:
+    "(model, run): stage 2 with `loss` ('reg', 'sem', 'joint') for `steps`, starting from the run folder `init_from`, temporal module `temporal` (see `dff_net`); `options` go to `SemiDFF`."
     index = index or preset_index(P)
     names, to_det = detection_classes(index)
     method = SemiDFF(to_det, names, loss=loss, interval=P['interval'], eval_clips=P['eval_clips'], **options)
+    if temporal != 'flow': init_from = detector_weights(init_from)      # stage 1's temporal module does not fit another kind
     cfg = TrainConfig(steps=steps, batch_size=P['batch_size'], lr=P['stage2_lr'], weight_decay=0., crop_size=tuple(P['crop_size']),
                       seed=seed, num_workers=0, init_from=str(init_from), scale_range=tuple(P['scale_range']), eval_size=_size(P))
-    return _train(P, method, dff_net(P, len(names), seed), index, cfg, label)
+    options = dff_options(P) if temporal == 'flow' else {**dff_options(P), 'temporal': temporal}
+    return _train(P, method, dff_net(P, len(names), seed, temporal), index, cfg, label, options)
 
 # %% ../../nbs/46_dff.paper.ipynb #c009
 def table1_runs(P: dict, seed: int, index: ClipIndex = None, labels=None) -> dict:
@@ -127,3 +143,99 @@ def dff_settings(P: dict) -> dict:
                 lr=P['lr'], stage2_lr=P['stage2_lr'], flow_width=P['flow_width'], interval=P['interval'], eval_clips=P['eval_clips'] or 'all',
                 image_size='x'.join(map(str, P['image_size'])) if P.get('image_size') else 'native', scale_range='-'.join(map(str, P['scale_range'])),
                 code=code_version())
+
+# %% ../../nbs/46_dff.paper.ipynb #c013
+PAPER_TABLE3G = {5: (59.05, 20.), 10: (58.68, 30.), 15: (57.68, 34.), 20: (57.35, 36.)}
+INTERVALS = (1, 5, 10, 15, 20)
+_intervals = lambda v: isinstance(v, (list, tuple)) and len(v) > 0 and all(_pos(x) for x in v)
+INTERVAL_CHECKS = dict(intervals=(_opt(_intervals), f'a non-empty list of key-frame intervals (integers >= 1), or None for {list(INTERVALS)}'))
+
+def interval_rows(P: dict, runs: dict, videos: list, names, intervals=INTERVALS) -> list:
+    "Table 3g's rows for one seed: the frame detector once (`interval` 1) and semi-DFF at each ΔT of `intervals`, mAP and fps on `videos` (`table1_rows`)."
+    out = [dict(r, interval=1) for r in table1_rows(P, runs, videos, names, 1, ('frame',))]
+    for dt in intervals: out += [dict(r, interval=dt) for r in table1_rows(P, runs, videos, names, dt, ('semi-DFF',))]
+    return out
+
+def _overall(verdicts) -> str:
+    "held when every verdict held, reversed when one reversed, else inconclusive."
+    return 'held' if verdicts and all(v == 'held' for v in verdicts) else 'reversed' if 'reversed' in verdicts else 'inconclusive'
+
+def interval_verdicts(maps: dict, fps: dict) -> tuple:
+    "(lines, overall): Table 3g's finding on semi-DFF's `maps` and `fps` (ΔT -> {seed: value}): mAP falls and fps rises from ΔT = 5 to 10 and 10 to 20."
+    need = [dt for dt in (5, 10, 20) if dt not in maps or dt not in fps]
+    if need: return [f"not enough results for Table 3g's verdict: none at ΔT = {need}"], 'inconclusive'
+    pm, pf = {k: v[0] for k, v in PAPER_TABLE3G.items()}, {k: v[1] for k, v in PAPER_TABLE3G.items()}
+    lines = [paired_verdict(maps[a], maps[b], f'mAP(ΔT={a}) - mAP(ΔT={b})', paper=pm[a] - pm[b], unit='mAP') for a, b in ((5, 10), (10, 20))]
+    lines += [paired_verdict(fps[b], fps[a], f'fps(ΔT={b}) - fps(ΔT={a})', paper=pf[b] - pf[a], scale=1, unit='fps') for a, b in ((5, 10), (10, 20))]
+    return lines, _overall([l.rsplit('finding ', 1)[1] for l in lines])
+
+# %% ../../nbs/46_dff.paper.ipynb #c019
+PAPER_TABLE3 = {
+    'a': dict(title='3a feature prediction', chosen='flow-based', mAP={'generative': 54.79, 'flow-based': 57.51}),
+    'b': dict(title='3b regression loss', chosen='L2', mAP={'steady': 54.13, 'L1': 55.55, 'L2': 57.51}),
+    'c': dict(title='3c semantic loss terms', chosen='cls+rpn+box', mAP={'cls': 55.54, 'cls+rpn': 55.76, 'cls+box': 57.75, 'cls+rpn+box': 58.15}),
+    'd': dict(title='3d temperature', chosen='T=1', mAP={'T=1': 58.15, 'T=2': 58.07, 'T=4': 58.16, 'T=10': 57.85}, claim=False),
+    'e': dict(title='3e layers trained by L_sem', chosen='flow+task', mAP={'flow': 57.94, 'all': 53.38, 'flow+task': 58.15}),
+    'f': dict(title='3f training method', chosen='two-step', mAP={'joint': 58.08, 'two-step': 58.68}),
+}
+_reg, _sem = dict(loss='reg', steps=('reg_steps',)), dict(loss='sem', steps=('sem_steps',))
+ABLATION_RUNS = {
+    ('a', 'generative'): dict(_reg, temporal='change'), ('a', 'flow-based'): 'reg',
+    ('b', 'steady'): dict(_reg, reg='steady'), ('b', 'L1'): dict(_reg, reg='l1'), ('b', 'L2'): 'reg',
+    ('c', 'cls'): dict(_sem, sem_terms=('cls',)), ('c', 'cls+rpn'): dict(_sem, sem_terms=('cls', 'rpn')),
+    ('c', 'cls+box'): dict(_sem, sem_terms=('cls', 'box')), ('c', 'cls+rpn+box'): 'sem',
+    ('d', 'T=1'): 'sem', ('d', 'T=2'): dict(_sem, temperature=2.), ('d', 'T=4'): dict(_sem, temperature=4.), ('d', 'T=10'): dict(_sem, temperature=10.),
+    ('e', 'flow'): dict(_sem, train='flow'), ('e', 'all'): dict(_sem, train='all'), ('e', 'flow+task'): 'sem',
+    ('f', 'joint'): dict(loss='joint', steps=('reg_steps', 'sem_steps')), ('f', 'two-step'): 'semi-DFF',
+}
+ABLATION_TABLES = dict(smoke=('a', 'f'), quick=('a', 'b', 'e', 'f'), paper=tuple(PAPER_TABLE3))
+ABLATION_CHECKS = dict(tables=(_opt(lambda v: isinstance(v, (list, tuple)) and len(v) > 0 and all(t in PAPER_TABLE3 for t in v)),
+                               f'a non-empty list of Table 3 sub-tables from {list(PAPER_TABLE3)}, or None for the preset\'s'))
+
+def ablation_count(tables) -> int:
+    "How many runs `ablation_runs` trains per seed for `tables`: Table 1's four and one per other row."
+    return 4 + sum(not isinstance(ABLATION_RUNS[t, r], str) for t in tables for r in PAPER_TABLE3[t]['mAP'])
+
+def ablation_runs(P: dict, seed: int, tables, index: ClipIndex = None, labels=None) -> dict:
+    "(table, row) -> (model, run) for one seed: Table 1's runs (`table1_runs`) and one more stage-2 run from stage 1 per other row of `tables`."
+    index = index or preset_index(P)
+    base = table1_runs(P, seed, index, labels)
+    start, out = base['frame'][2]['out_dir'], {}
+    for t in tables:
+        for row in PAPER_TABLE3[t]['mAP']:
+            spec = ABLATION_RUNS[t, row]
+            if isinstance(spec, str): out[t, row] = base[spec][0], base[spec][2]; continue
+            spec = dict(spec); loss, steps = spec.pop('loss'), sum(P[k] for k in spec.pop('steps'))
+            label = f"{next(labels) + ' ' if labels is not None else ''}3{t} {row}:"
+            out[t, row] = train_stage2(P, seed, loss, start, steps, index, label, **spec)
+    return out
+
+def ablation_rows(P: dict, runs: dict, videos: list, names) -> list:
+    "One dict per (table, row) of `runs`: the mAP and fps of the run's own final evaluation, or of `evaluate_video` when that was made at another ΔT or on other frames."
+    out, n = [], sum(len(v[0]) for v in videos)
+    for (t, row), (net, run) in runs.items():
+        r = run['final']
+        if r.get('interval') != P['interval'] or r.get('frames') != n or 'fps' not in r:
+            r = evaluate_video(net, videos, len(names), names, P['interval'], 'dff')
+        out.append(dict(table=t, row=row, map=r['map'], fps=r['fps'], frames=r['frames'], train_steps=run['plan']['steps'],
+                        run=run_id(run['out_dir']), **{k: v for k, v in r.items() if k.startswith('ap_')}))
+    return out
+
+def ablation_verdicts(maps: dict, tables) -> tuple:
+    "(lines, {table: verdict}): per sub-table of `tables`, the paper's chosen row against each other row of `maps` ((table, row) -> {seed: mAP}); 3d as estimates only."
+    lines, verdicts = [], {}
+    for t in tables:
+        spec = PAPER_TABLE3[t]; chosen, paper = spec['chosen'], spec['mAP']
+        others = [r for r in paper if r != chosen and (t, r) in maps]
+        if (t, chosen) not in maps or not others:
+            lines.append(f"3{t}: not enough results for a verdict"); continue
+        found = []
+        for r in others:
+            what = f"3{t} {chosen} - {r}"
+            if not spec.get('claim', True):
+                lines.append(paired_estimate(maps[t, chosen], maps[t, r], what, unit='mAP') + f"; paper: {paper[chosen] - paper[r]:+.2f} (claim: insensitive to T, no verdict)")
+                continue
+            lines.append(paired_verdict(maps[t, chosen], maps[t, r], what, paper=paper[chosen] - paper[r], unit='mAP'))
+            found.append(lines[-1].rsplit('finding ', 1)[1])
+        if found: verdicts[t] = _overall(found)
+    return lines, verdicts
