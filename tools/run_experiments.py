@@ -16,7 +16,7 @@ At the quick preset with no -p, a notebook listed in EXTRA runs again with each 
 after its default run (--no-extra: not): rows its default run leaves out so that one cold run fits in 15 minutes.
 A notebook redraws its figure from every result in its results folder, so the committed figure holds both.
 """
-import argparse, sys, tempfile, time
+import argparse, os, sys, tempfile, time
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 import nbformat, papermill as pm, yaml
@@ -71,8 +71,9 @@ def main():
     ap.add_argument('-p', '--parameter', nargs=2, action='append', default=[], metavar=('NAME', 'VALUE'),
                     help='a notebook parameter, its value read as YAML (as papermill -y does): -p steps 300, -p seeds "[0, 1]"')
     ap.add_argument('--no-extra', action='store_true', help="at quick, run only each notebook's default (not EXTRA's runs)")
-    ap.add_argument('--jobs', type=int, default=1, help='notebooks run at once (default 1); above 1 each gets its own run cache '
-                    '<runs_dir>/<notebook>, so no two train the same run at the same time (needs --runs_dir)')
+    ap.add_argument('--jobs', type=int, default=1, help='notebooks run at once (default 1); above 1 each runs on one thread and gets '
+                    'its own run cache <runs_dir>/<notebook>, so no two train the same run at the same time (needs --runs_dir; '
+                    'for smoke checks, not figures: the thread count changes the numbers)')
     ap.add_argument('--log-output', action='store_true', help="stream the notebooks' output (stdout and stderr) to the terminal")
     a = ap.parse_args()
     if a.jobs < 1: ap.error(f'--jobs {a.jobs}: expected a number of notebooks >= 1')
@@ -94,7 +95,10 @@ def main():
     if a.jobs == 1:
         for nb, runs in tasks: report(run_notebook(nb, runs, params, executed, a.preset, a.log_output))
     else:
-        print(f"== {len(tasks)} notebooks, {a.jobs} at a time {params}", flush=True)
+        # one thread per notebook: N notebooks of 2 OpenMP threads each on N cores made each about 4x slower (threads
+        # spinning while they wait for a core); the numbers change with the thread count, so never for figures
+        print(f"== {len(tasks)} notebooks, {a.jobs} at a time, one thread each {params}", flush=True)
+        os.environ.update(OMP_NUM_THREADS='1', MKL_NUM_THREADS='1')   # inherited by the workers and their kernels
         with ProcessPoolExecutor(a.jobs) as ex:
             for f in as_completed([ex.submit(run_notebook, nb, runs, own_cache(nb), executed, a.preset, False) for nb, runs in tasks]):
                 report(f.result())
