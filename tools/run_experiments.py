@@ -14,7 +14,8 @@ notebooks that failed.
 
 At the quick preset with no -p, a notebook listed in EXTRA runs again with each of its extra parameter sets right
 after its default run (--no-extra: not): rows its default run leaves out so that one cold run fits in 15 minutes.
-A notebook redraws its figure from every result in its results folder, so the committed figure holds both.
+A notebook redraws its figure from every result in its results folder, so the committed figure holds both; a set
+with a `subdir` (other settings, such as more steps) writes its own figure into that folder of the figure folder.
 """
 import argparse, os, sys, tempfile, time
 from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -28,8 +29,11 @@ ORDER = ['taf_vs_baseline', 'table1', 'ablation_swap', 'ablation_attenuation', '
          'ssltm_gcc', 'ssltm_mean_teacher']
 
 # (notebook -> extra parameter sets): table1's DeepLabV3+ row (2 seeds, about 5 min) beside its default FCN8s row;
-# ablation_cr's baseline band (2 runs) beside the finding's three points
-EXTRA = {'table1': [dict(models=['deeplabv3plus_mobilenetv2'])], 'ablation_cr': [dict(baseline=True)]}
+# ablation_cr's baseline band (2 runs) beside the finding's three points; ssltm_table1's image baseline and SSLTM rows
+# at 5x the steps (3 seeds, about 26 min), whether Mean Teacher's lag is the short budget's. `subdir`: the set's
+# results and figure go to that folder below the figure folder (its settings differ, so it is a figure of its own).
+EXTRA = {'table1': [dict(models=['deeplabv3plus_mobilenetv2'])], 'ablation_cr': [dict(baseline=True)],
+         'ssltm_table1': [dict(steps=300, rows=['deeplabv3plus', 'ssltm', 'ssltm_mt'], subdir='budget300')]}
 
 def notebooks(names):
     found = {p.stem: p for p in sorted(EXPERIMENTS.glob('*.ipynb'))}
@@ -45,6 +49,8 @@ def run_notebook(nb: Path, runs: list, params: dict, executed: Path, preset, log
     "Execute `nb` once per parameter set in `runs` (in order: they share its results folder); [(name, minutes or None, error, executed copy)]."
     done = []
     for run in runs:
+        if 'subdir' in run:
+            run = {k: v for k, v in run.items() if k != 'subdir'} | {'out_dir': str(Path(params.get('out_dir') or ROOT/'figures')/run['subdir'])}
         out = executed/f"{nb.stem}{'-' + preset if preset else ''}{''.join(f'-{k}' for k in run)}.ipynb"
         name = nb.stem + (f' {run}' if run else '')
         if log_output: print(f"== {nb.stem} {({**params, **run})}", flush=True)
