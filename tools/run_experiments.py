@@ -24,7 +24,7 @@ import nbformat, papermill as pm, yaml
 ROOT = Path(__file__).resolve().parents[1]
 EXPERIMENTS = ROOT/'nbs'/'experiments'
 ORDER = ['taf_vs_baseline', 'table1', 'ablation_swap', 'ablation_attenuation', 'ablation_perclass_cr', 'ablation_cr', 'ablation_loss_scale', 'ablation_context',
-         'dff_table1', 'dff_interval', 'dff_ablations', 'ssltm_table1', 'ssltm_stt_visual', 'ssltm_reference',
+         'dff_table1', 'dff_interval', 'dff_ablations', 'dff_table2_4', 'ssltm_table1', 'ssltm_stt_visual', 'ssltm_reference',
          'ssltm_gcc', 'ssltm_mean_teacher']
 
 # (notebook -> extra parameter sets): table1's DeepLabV3+ row (2 seeds, about 5 min) beside its default FCN8s row;
