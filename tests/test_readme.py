@@ -4,7 +4,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT/'tools'))
-from make_readme import _relink, make_readme, readme_nb, results_in, RESULTS_BEGIN
+from make_readme import _relink, make_readme, readme_nb, results_in, TABLES
 
 
 def test_readme_in_step_with_index():
@@ -12,13 +12,14 @@ def test_readme_in_step_with_index():
         'README.md differs from nbs/index.ipynb: run `make readme` (and edit the notebook, not README.md)'
 
 
-def test_results_table_from_the_csvs():
-    "The results table in nbs/index.ipynb (and so README.md) is what clipnb.taf.results reads from figures/*.csv."
-    from clipnb.taf.results import results_table
+def test_results_tables_from_the_csvs():
+    "Each results table in nbs/index.ipynb (and so README.md) is what its method's results module reads from figures/*.csv."
+    import importlib
     md = ''.join(''.join(c['source']) for c in json.loads(readme_nb().read_text(encoding='utf-8'))['cells'])
-    assert RESULTS_BEGIN in md, 'nbs/index.ipynb lost the results table markers'
-    assert results_in(md) == results_table(ROOT/'figures'), \
-        'the results table in nbs/index.ipynb differs from figures/*.csv: run `make readme` after `make figures`'
+    for begin, end, module in TABLES:
+        assert begin in md and end in md, f'nbs/index.ipynb lost the markers of the {module} results table'
+        assert results_in(md, begin, end) == importlib.import_module(module).results_table(ROOT/'figures'), \
+            f'the {module} results table in nbs/index.ipynb differs from figures/*.csv: run `make readme` after `make figures`'
 
 
 def test_conversion(tmp_path):

@@ -1,8 +1,8 @@
 """Write README.md from the docs home, nbs/index.ipynb (settings.ini `readme_nb`); `make readme` runs it.
 
-First the results table in nbs/index.ipynb (between the RESULTS_BEGIN and RESULTS_END comment lines) is
-rewritten from figures/*.csv by clipnb.taf.results.results_table, so the table and its verdicts are what
-the committed CSVs say; then README.md is written from the notebook.
+First the results tables in nbs/index.ipynb (each between its pair of comment lines in TABLES) are
+rewritten from figures/*.csv by their method's `results_table` (clipnb.taf.results, clipnb.dff.results),
+so the tables and their verdicts are what the committed CSVs say; then README.md is written from the notebook.
 
 Markdown cells go in as they are (relative links rewritten to start from the repository root), code
 cells as fenced python followed by their saved text outputs; cells marked `#| hide` (or export
@@ -20,6 +20,9 @@ SKIP = {'hide', 'export', 'exporti', 'default_exp'}  # as nbdev's docs processor
 _LINK = re.compile(r'(\]\()([^)\s]+)')
 RESULTS_BEGIN = '<!-- the results table: written by `make readme` from figures/*.csv (clipnb.taf.results); do not edit by hand -->'
 RESULTS_END = '<!-- end of the results table -->'
+DFF_BEGIN = '<!-- the semi-DFF results table: written by `make readme` from figures/dff_*.csv (clipnb.dff.results); do not edit by hand -->'
+DFF_END = '<!-- end of the semi-DFF results table -->'
+TABLES = [(RESULTS_BEGIN, RESULTS_END, 'clipnb.taf.results'), (DFF_BEGIN, DFF_END, 'clipnb.dff.results')]   # (markers, module with results_table)
 
 
 def readme_nb() -> Path:
@@ -53,21 +56,21 @@ def cell_md(cell, nb_dir: Path) -> str:
     return '\n\n'.join(filter(None, [code and f'```python\n{code}\n```', outs and f'```\n{outs}\n```']))
 
 
-def results_in(md: str) -> str:
-    "The text between the results table's markers in `md` ('' when they are absent)."
-    if RESULTS_BEGIN not in md: return ''
-    return md.split(RESULTS_BEGIN, 1)[1].split(RESULTS_END, 1)[0].strip('\n')
+def results_in(md: str, begin: str = RESULTS_BEGIN, end: str = RESULTS_END) -> str:
+    "The text between a results table's markers `begin` and `end` in `md` ('' when they are absent)."
+    if begin not in md: return ''
+    return md.split(begin, 1)[1].split(end, 1)[0].strip('\n')
 
 
-def with_results(nb_path: Path, table: str) -> bool:
-    "Put `table` between the markers of the notebook at `nb_path` (its other bytes unchanged); True when the file changed."
+def with_results(nb_path: Path, table: str, begin: str = RESULTS_BEGIN, end: str = RESULTS_END) -> bool:
+    "Put `table` between the markers `begin` and `end` of the notebook at `nb_path` (its other bytes unchanged); True when the file changed."
     nb = json.loads(nb_path.read_text(encoding='utf-8'))
-    cells = [c for c in nb['cells'] if c['cell_type'] == 'markdown' and RESULTS_BEGIN in ''.join(c['source'])]
-    if len(cells) != 1: sys.exit(f'{nb_path}: expected one markdown cell holding the line {RESULTS_BEGIN!r}, found {len(cells)}')
+    cells = [c for c in nb['cells'] if c['cell_type'] == 'markdown' and begin in ''.join(c['source'])]
+    if len(cells) != 1: sys.exit(f'{nb_path}: expected one markdown cell holding the line {begin!r}, found {len(cells)}')
     md = ''.join(cells[0]['source'])
-    before, rest = md.split(RESULTS_BEGIN, 1)
-    if RESULTS_END not in rest: sys.exit(f'{nb_path}: the results table has no end marker {RESULTS_END!r}')
-    new = before + RESULTS_BEGIN + '\n' + table + '\n' + RESULTS_END + rest.split(RESULTS_END, 1)[1]
+    before, rest = md.split(begin, 1)
+    if end not in rest: sys.exit(f'{nb_path}: the results table has no end marker {end!r}')
+    new = before + begin + '\n' + table + '\n' + end + rest.split(end, 1)[1]
     if new == md: return False
     cells[0]['source'] = new.splitlines(keepends=True)
     nb_path.write_text(json.dumps(nb, indent=1, ensure_ascii=False) + '\n', encoding='utf-8')
@@ -81,7 +84,9 @@ def make_readme(nb_path: Path = None) -> str:
 
 
 if __name__ == '__main__':
-    from clipnb.taf.results import results_table
-    if with_results(readme_nb(), results_table(ROOT/'figures')): print(f'rewrote the results table in {readme_nb().relative_to(ROOT)} from figures/*.csv', file=sys.stderr)
+    import importlib
+    for begin, end, module in TABLES:
+        if with_results(readme_nb(), importlib.import_module(module).results_table(ROOT/'figures'), begin, end):
+            print(f'rewrote the results table of {module} in {readme_nb().relative_to(ROOT)} from figures/*.csv', file=sys.stderr)
     (ROOT/'README.md').write_text(make_readme(), encoding='utf-8')
     print(f'wrote README.md from {readme_nb().relative_to(ROOT)}', file=sys.stderr)
