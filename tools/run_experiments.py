@@ -29,7 +29,10 @@ ORDER = ['taf_vs_baseline', 'table1', 'ablation_swap', 'ablation_attenuation', '
 
 # (notebook -> extra parameter sets): table1's DeepLabV3+ row (2 seeds, about 5 min) beside its default FCN8s row;
 # ablation_cr's baseline band (2 runs) beside the finding's three points
-EXTRA = {'table1': [dict(models=['deeplabv3plus_mobilenetv2'])], 'ablation_cr': [dict(baseline=True)]}
+# dff_table2_4's one-stage rows (SSDlite320, 2 x about 4 min) and its Table 4 (a second stage 1 and its runs, about 12 min)
+EXTRA = {'table1': [dict(models=['deeplabv3plus_mobilenetv2'])], 'ablation_cr': [dict(baseline=True)],
+         'dff_table2_4': [dict(rows=['one-stage']), dict(tables=['4'], rows=['frame', 'copy', 'flow', 'DFF', 'reg', 'sem', 'semi-DFF']),
+                          dict(tables=['4'], rows=['one-stage'])]}
 
 def notebooks(names):
     found = {p.stem: p for p in sorted(EXPERIMENTS.glob('*.ipynb'))}

@@ -21,11 +21,11 @@ from .video import dff_model, evaluate_video
 __all__ = ['PAPER_TABLE1', 'ROWS', 'DFF_MODELS', 'PRESETS', 'DFF_CHECKS', 'PAPER_TABLE3G', 'INTERVALS', 'INTERVAL_CHECKS',
            'PAPER_TABLE3', 'ABLATION_RUNS', 'ABLATION_TABLES', 'ABLATION_CHECKS', 'PAPER_TABLE2', 'PAPER_YOLOV2',
            'PAPER_TABLE4', 'TABLE24_ROWS', 'STAGE1_FRAMES', 'DFF_FRAMES', 'ONE_STAGE', 'TABLE24_FINDINGS',
-           'TABLE24_GAINS', 'TABLE24_TABLES', 'TABLE24_CHECKS', 'dff_options', 'dff_net', 'table1_videos',
-           'train_stage1', 'detector_weights', 'train_stage2', 'table1_runs', 'table1_rows', 'dff_settings',
-           'interval_rows', 'interval_verdicts', 'ablation_count', 'ablation_runs', 'ablation_rows',
-           'ablation_verdicts', 'train_supervised_dff', 'train_one_stage', 'table24_count', 'table24_runs',
-           'table24_verdicts']
+           'TABLE24_GAINS', 'TABLE24_TABLES', 'TABLE24_SEEDS', 'TABLE24_PRESET_ROWS', 'TABLE24_CHECKS', 'dff_options',
+           'dff_net', 'table1_videos', 'train_stage1', 'detector_weights', 'train_stage2', 'table1_runs', 'table1_rows',
+           'dff_settings', 'interval_rows', 'interval_verdicts', 'ablation_count', 'ablation_runs', 'ablation_rows',
+           'ablation_verdicts', 'train_supervised_dff', 'train_one_stage', 'table24_rows', 'table24_count',
+           'table24_runs', 'table24_verdicts']
 
 # %% ../../nbs/46_dff.paper.ipynb #c005
 PAPER_TABLE1 = {'frame': (59.31, 7.5), 'copy': (54.12, 60.), 'flow': (55.05, 30.), 'reg': (57.51, 30.), 'sem': (58.15, 30.), 'semi-DFF': (58.68, 30.)}
@@ -253,9 +253,13 @@ STAGE1_FRAMES, DFF_FRAMES = {'2': 'stride', '4': 'det+video'}, {'2': 'video', '4
 ONE_STAGE = 'ssdlite320_mobilenet_v3_large'
 TABLE24_FINDINGS = {'2': (('DFF', 'semi-DFF'), ('semi-DFF', 'one-stage')), '4': (('semi-DFF', 'DFF'), ('semi-DFF', 'one-stage'))}
 TABLE24_GAINS = ('frame', 'semi-DFF')            # Table 4 - Table 2: what the labelled video frames add
-TABLE24_TABLES = dict(smoke=('2',), quick=('2', '4'), paper=('2', '4'))
+TABLE24_TABLES = dict(smoke=('2',), quick=('2',), paper=('2', '4'))
+TABLE24_SEEDS = dict(smoke=[0], quick=[0, 1], paper=[0, 1, 2])       # quick: 2 seeds, CPU time (see dff_table2_4)
+TABLE24_PRESET_ROWS = dict(smoke=None, quick=('frame', 'copy', 'flow', 'DFF', 'reg', 'sem', 'semi-DFF'), paper=None)   # None: every row
+_rows = lambda v: isinstance(v, (list, tuple)) and len(v) > 0 and all(r in TABLE24_ROWS['4'] for r in v)
 _tables = lambda v: isinstance(v, (list, tuple)) and len(v) > 0 and all(t in TABLE24_ROWS for t in v) and len(set(v)) == len(v)
 TABLE24_CHECKS = dict(tables=(_opt(_tables), f"a non-empty list of tables from {list(TABLE24_ROWS)} (strings), or None for the preset's"),
+                      rows=(_opt(_rows), f"a non-empty list of rows from {list(TABLE24_ROWS['4'])} (each table runs those it has), or None for the preset's"),
                       dff_lr=(_opt(lambda v: isinstance(v, (int, float)) and not isinstance(v, bool) and v > 0), "supervised DFF's learning rate (> 0), or None: stage 2's"))
 
 def train_supervised_dff(P: dict, seed: int, init_from, det_frames: str = 'video', index: ClipIndex = None, label: str = '') -> tuple:
@@ -282,9 +286,13 @@ def _needs(rows):
     want = set(rows)
     return [r for r, need in (('reg', {'reg', 'semi-DFF'}), ('sem', {'sem'}), ('semi-DFF', {'semi-DFF'}), ('DFF', {'DFF'}), ('one-stage', {'one-stage'})) if want & need]
 
+def table24_rows(table: str, rows=None) -> tuple:
+    "The rows of Table `table` among `rows` (None: all of the table's), in the table's order."
+    return tuple(r for r in TABLE24_ROWS[table] if rows is None or r in rows)
+
 def table24_count(tables, rows=None) -> int:
-    "How many runs `table24_runs` loads or trains per seed for `tables` (`rows`: table -> rows; default all)."
-    return sum(1 + len(_needs((rows or TABLE24_ROWS)[t])) for t in tables)
+    "How many runs `table24_runs` loads or trains per seed for `tables` and `rows` (None: every row)."
+    return sum(1 + len(_needs(table24_rows(t, rows))) for t in tables)
 
 def table24_runs(P: dict, seed: int, table: str, index: ClipIndex = None, labels=None, rows=None) -> dict:
     "Row name -> (model, mode, run) of Table `table` ('2' or '4') for one seed: its stage 1 (`STAGE1_FRAMES`), then what `rows` (default: the table's) need."
