@@ -1,7 +1,8 @@
 """Write README.md from the docs home, nbs/index.ipynb (settings.ini `readme_nb`); `make readme` runs it.
 
 First the results tables in nbs/index.ipynb (each between its pair of comment lines in TABLES) are
-rewritten from figures/*.csv by their method's `results_table` (clipnb.taf.results, clipnb.dff.results),
+rewritten from figures/*.csv by their method's `results_table` (clipnb.taf.results, clipnb.dff.results,
+clipnb.ssltm.results),
 so the tables and their verdicts are what the committed CSVs say; then README.md is written from the notebook.
 
 Markdown cells go in as they are (relative links rewritten to start from the repository root), code
@@ -22,7 +23,10 @@ RESULTS_BEGIN = '<!-- the results table: written by `make readme` from figures/*
 RESULTS_END = '<!-- end of the results table -->'
 DFF_BEGIN = '<!-- the semi-DFF results table: written by `make readme` from figures/dff_*.csv (clipnb.dff.results); do not edit by hand -->'
 DFF_END = '<!-- end of the semi-DFF results table -->'
-TABLES = [(RESULTS_BEGIN, RESULTS_END, 'clipnb.taf.results'), (DFF_BEGIN, DFF_END, 'clipnb.dff.results')]   # (markers, module with results_table)
+SSLTM_BEGIN = '<!-- the SSLTM results table: written by `make readme` from figures/ssltm_*.csv (clipnb.ssltm.results); do not edit by hand -->'
+SSLTM_END = '<!-- end of the SSLTM results table -->'
+TABLES = [(RESULTS_BEGIN, RESULTS_END, 'clipnb.taf.results'), (DFF_BEGIN, DFF_END, 'clipnb.dff.results'),
+          (SSLTM_BEGIN, SSLTM_END, 'clipnb.ssltm.results')]   # (markers, module with results_table)
 
 
 def readme_nb() -> Path:

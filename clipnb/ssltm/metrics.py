@@ -141,12 +141,14 @@ class VideoSegmentationEvaluator:
     main = 'miou'
     def __init__(self, index: ClipIndex, split: str = 'val', frames: str = 'auto', size=None, batch_size: int = 8,
                  windows=(8, 16), predict=None, skip_last: bool = True, void_constant: bool = True, short: str = 'skip',
-                 vc_labels: str = 'raw'):
+                 vc_labels: str = 'raw', subsets=None):
         check_param('windows', windows, len(windows) > 0 and all(isinstance(n, int) and n >= 2 for n in windows),
                     'window lengths, integers >= 2')
         check_param('batch_size', batch_size, isinstance(batch_size, int) and batch_size >= 1, 'an integer >= 1')
         check_param('vc_labels', vc_labels, vc_labels in ('raw', 'classes'), "'raw' (label files as stored, as VSPW's script) or 'classes'")
-        self.vc_labels = vc_labels
+        check_param('subsets', subsets, subsets is None or (callable(subsets) and len(getattr(subsets, 'names', ())) > 0),
+                    "None, or a callable (clip, frame) -> subset name or None, with the names in a non-empty `names` tuple")
+        self.vc_labels, self.subsets = vc_labels, subsets
         self.index = index.split(split)
         self.dense = eval_frames(self.index, frames)
         self.transform, self.batch_size, self.windows = eval_transform(size), batch_size, tuple(windows)
@@ -166,7 +168,16 @@ class VideoSegmentationEvaluator:
         path = (clip.dense_labels if self.dense else clip.labels)[t]
         return torch.as_tensor(self.transform(*to_tv(label=read_label_map(path)))).to(device)
 
-    def _score_video(self, model, clip, device, cm, vcs):
+    def _subset_update(self, clip, chunk, pred, label, subs):
+        "Add each frame of `chunk` to the confusion matrix of the subset `self.subsets` puts it in (None: none)."
+        for i, t in enumerate(chunk):
+            name = self.subsets(clip, t)
+            if name is None: continue
+            if name not in subs:
+                raise ValueError(f"subsets returned {name!r} for frame {t} of video {clip.name!r}: expected one of {tuple(subs)} or None")
+            subs[name][0].update(pred[i], label[i]); subs[name][1] += 1
+
+    def _score_video(self, model, clip, device, cm, vcs, subs=None):
         frames, gts, preds, raws = VideoFrames(clip, self.transform, device), [], [], []
         pos = self.positions(clip)
         for i in range(0, len(pos), self.batch_size):
@@ -180,6 +191,7 @@ class VideoSegmentationEvaluator:
                 logits = F.interpolate(logits, size=label.shape[-2:], mode='bilinear', align_corners=False)
             pred = logits.argmax(1)
             cm.update(pred, label); gts.append(label); preds.append(pred)
+            if subs: self._subset_update(clip, chunk, pred, label, subs)
             if self.vc_labels == 'raw': raws.extend(self._raw(clip, t, device) for t in chunk)
         if len({g.shape[-2:] for g in gts}) > 1:
             raise ValueError(f"video {clip.name!r}: its label maps differ in size; expected one size per video for mVC")
@@ -193,13 +205,18 @@ class VideoSegmentationEvaluator:
         k, ignore = self.index.num_classes, self.index.ignore_index
         cm = ConfusionMatrix(k, ignore)
         vcs = {n: VideoConsistency(n, k if self.vc_labels == 'classes' else None, ignore, **self.vc_options) for n in self.windows}
+        subs = {s: [ConfusionMatrix(k, ignore), 0] for s in self.subsets.names} if self.subsets is not None else {}
         with inference(model, amp) as device:
-            for clip in self.index.clips[rank::world]: self._score_video(model, clip, device, cm, vcs)
+            for clip in self.index.clips[rank::world]: self._score_video(model, clip, device, cm, vcs, subs)
         m = vspw_metrics(cm.reduce_from_all_processes().mat)
         out = dict(miou=m['miou'], pixel_acc=m['pixel_acc'], mean_acc=m['mean_acc'])
         for n, vc in vcs.items():
             v = vc.reduce_from_all_processes().compute()
             out.update({f'mvc{n}': v['mvc'], f'mvc{n}_windows': v['windows'], f'mvc{n}_skipped': v['skipped']})
+        for s, (scm, n) in subs.items():
+            frames = torch.tensor(n)
+            if world > 1: frames = frames.to(device); dist.all_reduce(frames)
+            out.update({f'miou_{s}': vspw_metrics(scm.reduce_from_all_processes().mat)['miou'], f'frames_{s}': int(frames)})
         return dict(out, **{f'iou_{c}': v for c, v in zip(self.index.classes, m['iou'])})
 
     def __repr__(self):

@@ -15,13 +15,14 @@ from ..engine.train import TrainConfig, fit
 from ..experiments import Reporting, run_folder, run_id
 from ..models.zoo import build_model
 from .metrics import VideoSegmentationEvaluator
-from .model import predict_video, ssltm_deeplabv3plus
+from .model import predict_video, reference_position, ssltm_deeplabv3plus
 from .pseudo_labels import pseudo_labelled, write_pseudo_labels
 from .train import SSLTMMeanTeacher, SSLTMTraining
 
 # %% auto #0
 __all__ = ['PAPER_TABLE1', 'PAPER_MT_VS_ALL_LABELLED', 'ROWS', 'IMAGE_ROWS', 'PRESETS', 'all_frames_labelled', 'row_config',
-           'train_row', 'SSLTMStudent', 'train_seconds', 'folder_bytes', 'iterative_row']
+           'train_row', 'NoisyReference', 'reference_subset_scores', 'SSLTMStudent', 'train_seconds', 'folder_bytes',
+           'iterative_row']
 
 # %% ../../nbs/58_ssltm.paper.ipynb #f9a8dcac
 PAPER_TABLE1 = dict(deeplabv3plus=37.48, ssltm=43.11, ssltm_mt=44.37)   # supplement Table 1 (Swin-S, VSPW val mIoU %)
@@ -98,6 +99,36 @@ def train_row(P: dict, row: str, seed: int, index: ClipIndex, split: str, method
         method = SSLTMMeanTeacher(**P['mean_teacher']) if row == 'ssltm_mt' else SSLTMTraining()
         evaluator = None
     return _fit_row(P, name, net, method, train_index, index, cfg, weights, opts, f"{label + ' ' if label else ''}{row} seed {seed}", split, evaluator)
+
+# %% ../../nbs/58_ssltm.paper.ipynb #6f7b5227
+class NoisyReference:
+    "Supplement Fig. 4b's split of scored frames: 'noisy' when the ground truth of a frame's reference at `distance` holds a class its own lacks, else 'clean'."
+    names = ('noisy', 'clean')
+    def __init__(self, index: ClipIndex, distance: int):
+        check_param('distance', distance, isinstance(distance, int) and distance >= 0, 'a frame distance, an integer >= 0')
+        self.index, self.distance, self._classes = index, distance, {}
+
+    def classes(self, clip, t: int) -> frozenset:
+        "The classes (void left out) of the dense ground truth of frame `t` of `clip`; None without one."
+        if (clip.name, t) not in self._classes:
+            path = clip.dense_labels.get(t)
+            ids = None if path is None else frozenset(torch.unique(torch.as_tensor(self.index.read_label(path))).tolist()) - {self.index.ignore_index}
+            self._classes[clip.name, t] = ids
+        return self._classes[clip.name, t]
+
+    def __call__(self, clip, t: int):
+        ref = reference_position(t, len(clip), self.distance, None, clip.name)
+        query, other = self.classes(clip, t), self.classes(clip, ref)
+        if query is None or other is None: return None
+        return 'noisy' if other - query else 'clean'
+
+def reference_subset_scores(model, P: dict, index: ClipIndex, split: str, distance: int) -> dict:
+    "VSPW mIoU of SSLTM `model` on the noisy and clean frames (`NoisyReference` at `distance`) of `index`'s `split`, scored as `train_row` scores: miou_noisy, miou_clean, frames_noisy, frames_clean."
+    cfg = row_config(P, 0, split)
+    ev = VideoSegmentationEvaluator(index, split, cfg.eval_frames, cfg.eval_size, cfg.batch_size, predict=predict_video,
+                                    windows=(8,), subsets=NoisyReference(index.split(split), distance))
+    out = ev(model)
+    return {f'{k}_{s}': out[f'{k}_{s}'] for k in ('miou', 'frames') for s in NoisyReference.names}
 
 # %% ../../nbs/58_ssltm.paper.ipynb #53034e43
 class SSLTMStudent(SSLTMTraining):
