@@ -14,7 +14,8 @@ from ..data.clips import ClipIndex, eval_transform, read_image, to_tv, train_tra
 from ..data.samples import ClipSamples, collate_samples
 
 # %% auto #0
-__all__ = ['detection_classes', 'det_index', 'DetImages', 'collate_detection', 'VideoPairs', 'video_frames']
+__all__ = ['DET_FRAMES', 'detection_classes', 'det_index', 'DetImages', 'collate_detection', 'VideoPairs', 'LabelledPairs',
+           'video_frames']
 
 # %% ../../nbs/43_dff.data.ipynb #c005
 def detection_classes(index: ClipIndex) -> tuple:
@@ -26,13 +27,23 @@ def detection_classes(index: ClipIndex) -> tuple:
     return tuple(index.classes[i] for i in ids), {i: k for k, i in enumerate(ids)}
 
 # %% ../../nbs/43_dff.data.ipynb #c009
+DET_FRAMES = {'stride': 'every det_stride-th frame from 0 (the DET still images)', 'key': 'the labelled key frames',
+              'video': "the labelled video frames: every det_stride-th frame from det_stride // 2, and the key frames",
+              'det+video': "both: 'stride' and 'video' (Table 4's stage 1)"}
+
+def _chosen(c, det_frames, det_stride):
+    if det_frames == 'key': return c.key_frames
+    det = set(range(0, len(c), det_stride)) if det_frames in ('stride', 'det+video') else set()
+    vid = set(range(det_stride // 2, len(c), det_stride)) | set(c.key_frames) if det_frames in ('video', 'det+video') else set()
+    return sorted(det | vid)
+
 def det_index(index: ClipIndex, det_frames='stride', det_stride: int = 5) -> ClipIndex:
-    "`index` with each clip's labelled frames set to the frames used as still images: every `det_stride`-th frame with boxes ('stride') or the key frames ('key')."
-    check_param('det_frames', det_frames, det_frames in ('stride', 'key'), "'stride' (every det_stride-th frame) or 'key' (the labelled key frames)")
+    "`index` with each clip's labelled frames set to the frames used as still images (those with boxes, or the key frames): see `DET_FRAMES`."
+    check_param('det_frames', det_frames, det_frames in DET_FRAMES, f'one of {list(DET_FRAMES)}')
     check_param('det_stride', det_stride, isinstance(det_stride, int) and det_stride >= 1, 'an integer >= 1 (frames)')
     clips = []
     for c in index.clips:
-        chosen = c.key_frames if det_frames == 'key' else range(0, len(c), det_stride)
+        chosen = _chosen(c, det_frames, det_stride)
         clips.append(replace(c, labels={t: c.labels.get(t) for t in chosen if t in c.boxes or det_frames == 'key'}))
     clips = [c for c in clips if c.labels]
     if not clips: raise ValueError(f"{index.name}: none of its {len(index)} clips has boxes on the frames chosen (det_frames={det_frames!r})")
@@ -79,6 +90,27 @@ class VideoPairs(Dataset):
         out = dict(image=s['image'], key=s['frames'][0], offset=s['offsets'][0], clip=s['clip'], frame=s['frame'])
         if self.triplet: out.update(key2=s['frames'][1], offset2=s['offsets'][1])
         return out
+
+# %% ../../nbs/43_dff.data.ipynb #c015b
+class LabelledPairs(Dataset):
+    "Labelled samples for supervised DFF: `image` = a labelled video frame (`det_frames`) with its boxes and labels, `key` = the frame `offset` in `offsets` before it."
+    def __init__(self, index: ClipIndex, to_det: dict, offsets=(-9, 0), transform=None, seed: int = 0, det_frames='video', det_stride: int = 5,
+                 min_box_size: float = 2.):
+        lo, hi = offsets
+        check_param('offsets', offsets, isinstance(lo, int) and isinstance(hi, int) and lo <= hi <= 0, '(low, high) with low <= high <= 0: key frames at or before the current one')
+        self.to_det, self.offsets = dict(to_det), (lo, hi)
+        self.samples = ClipSamples(det_index(index, det_frames, det_stride), lambda rng, t, n: [int(rng.integers(lo, hi + 1))], anchors='key',
+                                   targets=('boxes',), transform=transform or train_transform(), seed=seed, min_box_size=min_box_size)
+    def __len__(self): return len(self.samples)
+    def set_epoch(self, epoch: int): self.samples.set_epoch(epoch)
+    def __getitem__(self, k):
+        s = self.samples[k]
+        if unknown := sorted({int(c) for c in s['box_labels']} - set(self.to_det)):
+            c = self.samples.index.clips[s['clip']]
+            raise ValueError(f"{c.frames[s['frame']]}: box class ids {unknown} are not detection classes {sorted(self.to_det)}")
+        labels = torch.tensor([self.to_det[int(c)] for c in s['box_labels']], dtype=torch.long)
+        return dict(image=s['image'], key=s['frames'][0], offset=s['offsets'][0], boxes=s['boxes'], labels=labels,
+                    boxes_dropped=s['boxes_dropped'], clip=s['clip'], frame=s['frame'])
 
 # %% ../../nbs/43_dff.data.ipynb #c017
 def video_frames(index: ClipIndex, clip: int, to_det: dict, size=None) -> tuple:

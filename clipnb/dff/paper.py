@@ -14,15 +14,18 @@ from pathlib import Path
 from ..core import atomic_write
 from ..experiments import Reporting, code_version, paired_estimate, paired_verdict, preset_index, run_folder, run_id, weights_identity, _finished
 from .data import detection_classes
-from .train import DetectorTraining, SemiDFF, eval_videos
+from .train import DetectorTraining, OneStageTraining, SemiDFF, SupervisedDFF, eval_videos, one_stage_model
 from .video import dff_model, evaluate_video
 
 # %% auto #0
 __all__ = ['PAPER_TABLE1', 'ROWS', 'DFF_MODELS', 'PRESETS', 'DFF_CHECKS', 'PAPER_TABLE3G', 'INTERVALS', 'INTERVAL_CHECKS',
-           'PAPER_TABLE3', 'ABLATION_RUNS', 'ABLATION_TABLES', 'ABLATION_CHECKS', 'dff_options', 'dff_net',
-           'table1_videos', 'train_stage1', 'detector_weights', 'train_stage2', 'table1_runs', 'table1_rows',
+           'PAPER_TABLE3', 'ABLATION_RUNS', 'ABLATION_TABLES', 'ABLATION_CHECKS', 'PAPER_TABLE2', 'PAPER_YOLOV2',
+           'PAPER_TABLE4', 'TABLE24_ROWS', 'STAGE1_FRAMES', 'DFF_FRAMES', 'ONE_STAGE', 'TABLE24_FINDINGS',
+           'TABLE24_GAINS', 'TABLE24_TABLES', 'TABLE24_SEEDS', 'TABLE24_PRESET_ROWS', 'TABLE24_CHECKS', 'dff_options',
+           'dff_net', 'table1_videos', 'train_stage1', 'detector_weights', 'train_stage2', 'table1_runs', 'table1_rows',
            'dff_settings', 'interval_rows', 'interval_verdicts', 'ablation_count', 'ablation_runs', 'ablation_rows',
-           'ablation_verdicts']
+           'ablation_verdicts', 'train_supervised_dff', 'train_one_stage', 'table24_rows', 'table24_count',
+           'table24_runs', 'table24_verdicts']
 
 # %% ../../nbs/46_dff.paper.ipynb #c005
 PAPER_TABLE1 = {'frame': (59.31, 7.5), 'copy': (54.12, 60.), 'flow': (55.05, 30.), 'reg': (57.51, 30.), 'sem': (58.15, 30.), 'semi-DFF': (58.68, 30.)}
@@ -75,20 +78,21 @@ def table1_videos(P: dict, index: ClipIndex, to_det: dict) -> list:
     "The evaluation videos of the settings `P`: every frame of its first `eval_clips` val clips, resized to `image_size` (None: as they are)."
     return eval_videos(index, to_det, 'val', P['eval_clips'], _size(P))
 
-def _train(P, method, net, index, cfg, label, options=None):
-    out = run_folder(P['model'], method, net, index, cfg, P.get('runs_dir'), (P.get('backbone_weights') or {}).get(P['model']), options or dff_options(P))
+def _train(P, method, net, index, cfg, label, options=None, model=None):
+    model = model or P['model']
+    out = run_folder(model, method, net, index, cfg, P.get('runs_dir'), (P.get('backbone_weights') or {}).get(model), options or dff_options(P))
     head = f"{label + ' ' if label else ''}{method.name}{'-' + method.loss_kind if hasattr(method, 'loss_kind') else ''} seed {cfg.seed}"
-    print(f"{head}: {'finished before, loading' if _finished(out) else f'training {cfg.steps} steps'} ({P['model']}, run {run_id(out)})", flush=True)
+    print(f"{head}: {'finished before, loading' if _finished(out) else f'training {cfg.steps} steps'} ({model}, run {run_id(out)})", flush=True)
     t0 = time.perf_counter()
     run = fit(net, Reporting(method, head, cfg.steps), index, replace(cfg, progress=False), out_dir=out)
     print(f"{head}: val mAP {100 * run['final']['map']:.1f}% after {run['plan']['steps']} steps ({time.perf_counter() - t0:.0f} s)", flush=True)
     return net.eval(), run
 
-def train_stage1(P: dict, seed: int, index: ClipIndex = None, label: str = '') -> tuple:
-    "(model, run): stage 1, the R-FCN trained on the DET set of `index` (default: `P`'s data)."
+def train_stage1(P: dict, seed: int, index: ClipIndex = None, label: str = '', det_frames: str = 'stride') -> tuple:
+    "(model, run): stage 1, the R-FCN trained on the DET set of `index` (default: `P`'s data); `det_frames` (see `clipnb.dff.data.DET_FRAMES`): which frames are its labelled images."
     index = index or preset_index(P)
     names, to_det = detection_classes(index)
-    method = DetectorTraining(to_det, names, det_stride=P['det_stride'], eval_stride=P['interval'], eval_clips=P['eval_clips'], optimizer=P['stage1_optimizer'])
+    method = DetectorTraining(to_det, names, det_frames, det_stride=P['det_stride'], eval_stride=P['interval'], eval_clips=P['eval_clips'], optimizer=P['stage1_optimizer'])
     cfg = TrainConfig(steps=P['steps'], batch_size=P['batch_size'], lr=P['lr'], crop_size=tuple(P['crop_size']), seed=seed, num_workers=0,
                       scale_range=tuple(P['scale_range']), eval_size=_size(P))
     return _train(P, method, dff_net(P, len(names), seed), index, cfg, label)
@@ -238,4 +242,89 @@ def ablation_verdicts(maps: dict, tables) -> tuple:
             lines.append(paired_verdict(maps[t, chosen], maps[t, r], what, paper=paper[chosen] - paper[r], unit='mAP'))
             found.append(lines[-1].rsplit('finding ', 1)[1])
         if found: verdicts[t] = _overall(found)
+    return lines, verdicts
+
+# %% ../../nbs/46_dff.paper.ipynb #c025
+PAPER_TABLE2 = {'frame': (59.31, 7.5), 'one-stage': (56.33, 45.), 'DFF': (59.54, 30.), 'semi-DFF': (58.68, 30.)}
+PAPER_YOLOV2 = (51.65, 67.)
+PAPER_TABLE4 = {'frame': 74.10, 'copy': 65.61, 'flow': 67.32, 'one-stage': 65.54, 'DFF': 70.54, 'reg': 71.14, 'sem': 71.96, 'semi-DFF': 72.65}
+TABLE24_ROWS = {'2': tuple(PAPER_TABLE2), '4': tuple(PAPER_TABLE4)}
+STAGE1_FRAMES, DFF_FRAMES = {'2': 'stride', '4': 'det+video'}, {'2': 'video', '4': 'det+video'}
+ONE_STAGE = 'ssdlite320_mobilenet_v3_large'
+TABLE24_FINDINGS = {'2': (('DFF', 'semi-DFF'), ('semi-DFF', 'one-stage')), '4': (('semi-DFF', 'DFF'), ('semi-DFF', 'one-stage'))}
+TABLE24_GAINS = ('frame', 'semi-DFF')            # Table 4 - Table 2: what the labelled video frames add
+TABLE24_TABLES = dict(smoke=('2',), quick=('2',), paper=('2', '4'))
+TABLE24_SEEDS = dict(smoke=[0], quick=[0, 1], paper=[0, 1, 2])       # quick: 2 seeds, CPU time (see dff_table2_4)
+TABLE24_PRESET_ROWS = dict(smoke=None, quick=('frame', 'copy', 'flow', 'DFF', 'reg', 'sem', 'semi-DFF'), paper=None)   # None: every row
+_rows = lambda v: isinstance(v, (list, tuple)) and len(v) > 0 and all(r in TABLE24_ROWS['4'] for r in v)
+_tables = lambda v: isinstance(v, (list, tuple)) and len(v) > 0 and all(t in TABLE24_ROWS for t in v) and len(set(v)) == len(v)
+TABLE24_CHECKS = dict(tables=(_opt(_tables), f"a non-empty list of tables from {list(TABLE24_ROWS)} (strings), or None for the preset's"),
+                      rows=(_opt(_rows), f"a non-empty list of rows from {list(TABLE24_ROWS['4'])} (each table runs those it has), or None for the preset's"),
+                      dff_lr=(_opt(lambda v: isinstance(v, (int, float)) and not isinstance(v, bool) and v > 0), "supervised DFF's learning rate (> 0), or None: stage 2's"))
+
+def train_supervised_dff(P: dict, seed: int, init_from, det_frames: str = 'video', index: ClipIndex = None, label: str = '') -> tuple:
+    "(model, run): supervised DFF (`SupervisedDFF`) on the labelled video frames `det_frames` for reg_steps + sem_steps, from the run folder `init_from` (a stage-1 run)."
+    index = index or preset_index(P)
+    names, to_det = detection_classes(index)
+    method = SupervisedDFF(to_det, names, det_frames, P['det_stride'], interval=P['interval'], eval_clips=P['eval_clips'], optimizer=P['stage1_optimizer'])
+    cfg = TrainConfig(steps=P['reg_steps'] + P['sem_steps'], batch_size=P['batch_size'], lr=P.get('dff_lr') or P['stage2_lr'], crop_size=tuple(P['crop_size']),
+                      seed=seed, num_workers=0, init_from=str(init_from), scale_range=tuple(P['scale_range']), eval_size=_size(P))
+    return _train(P, method, dff_net(P, len(names), seed), index, cfg, label)
+
+def train_one_stage(P: dict, seed: int, det_frames: str = 'stride', index: ClipIndex = None, label: str = '') -> tuple:
+    "(model, run): the one-stage detector (`one_stage_model`) trained like stage 1 on the frames `det_frames`, on crops of `image_size`."
+    index = index or preset_index(P)
+    names, to_det = detection_classes(index)
+    method = OneStageTraining(to_det, names, det_frames, det_stride=P['det_stride'], eval_stride=P['interval'], eval_clips=P['eval_clips'], optimizer=P['stage1_optimizer'])
+    cfg = TrainConfig(steps=P['steps'], batch_size=P['batch_size'], lr=P['lr'], crop_size=tuple(P.get('image_size') or P['crop_size']), seed=seed, num_workers=0,
+                      scale_range=tuple(P['scale_range']), eval_size=_size(P))
+    torch.manual_seed(seed)
+    return _train(P, method, one_stage_model(len(names)), index, cfg, label, dict(arch=ONE_STAGE), ONE_STAGE)
+
+def _needs(rows):
+    "The runs `rows` need beside stage 1, in training order."
+    want = set(rows)
+    return [r for r, need in (('reg', {'reg', 'semi-DFF'}), ('sem', {'sem'}), ('semi-DFF', {'semi-DFF'}), ('DFF', {'DFF'}), ('one-stage', {'one-stage'})) if want & need]
+
+def table24_rows(table: str, rows=None) -> tuple:
+    "The rows of Table `table` among `rows` (None: all of the table's), in the table's order."
+    return tuple(r for r in TABLE24_ROWS[table] if rows is None or r in rows)
+
+def table24_count(tables, rows=None) -> int:
+    "How many runs `table24_runs` loads or trains per seed for `tables` and `rows` (None: every row)."
+    return sum(1 + len(_needs(table24_rows(t, rows))) for t in tables)
+
+def table24_runs(P: dict, seed: int, table: str, index: ClipIndex = None, labels=None, rows=None) -> dict:
+    "Row name -> (model, mode, run) of Table `table` ('2' or '4') for one seed: its stage 1 (`STAGE1_FRAMES`), then what `rows` (default: the table's) need."
+    check_param('table', table, table in TABLE24_ROWS, f'one of {list(TABLE24_ROWS)}')
+    rows = tuple(rows or TABLE24_ROWS[table])
+    index = index or preset_index(P)
+    tag = f'T{table}'
+    nxt = (lambda: f'{next(labels)} {tag}') if labels is not None else (lambda: tag)
+    det, r1 = train_stage1(P, seed, index, nxt(), STAGE1_FRAMES[table])
+    out = {r: (det, r, r1) for r in ('frame', 'copy', 'flow')}
+    for r in _needs(rows):
+        if r == 'reg': out['reg'] = (*train_stage2(P, seed, 'reg', r1['out_dir'], P['reg_steps'], index, nxt()),)
+        elif r == 'sem': out['sem'] = (*train_stage2(P, seed, 'sem', r1['out_dir'], P['sem_steps'], index, nxt()),)
+        elif r == 'semi-DFF': out['semi-DFF'] = (*train_stage2(P, seed, 'sem', out['reg'][1]['out_dir'], P['sem_steps'], index, nxt()),)
+        elif r == 'DFF': out['DFF'] = (*train_supervised_dff(P, seed, r1['out_dir'], DFF_FRAMES[table], index, nxt()),)
+        else: out['one-stage'] = (*train_one_stage(P, seed, STAGE1_FRAMES[table], index, nxt()),)
+    for r in ('reg', 'sem', 'semi-DFF', 'DFF'):
+        if r in out and len(out[r]) == 2: out[r] = (out[r][0], 'dff', out[r][1])
+    if 'one-stage' in out: out['one-stage'] = (out['one-stage'][0], 'frame', out['one-stage'][1])
+    return {r: out[r] for r in rows}
+
+def table24_verdicts(maps: dict) -> tuple:
+    "(lines, {table: verdict}): the findings of Tables 2 and 4 on `maps` ((table, row) -> {seed: mAP}); Table 4's include the gains over Table 2 (`TABLE24_GAINS`)."
+    paper = {'2': {k: v[0] for k, v in PAPER_TABLE2.items()}, '4': PAPER_TABLE4}
+    lines, verdicts = [], {}
+    for t, pairs in TABLE24_FINDINGS.items():
+        found = []
+        comps = [((t, a), (t, b), f'Table {t}: {a} - {b}', paper[t][a] - paper[t][b]) for a, b in pairs]
+        if t == '4': comps += [(('4', r), ('2', r), f'{r} Table 4 - Table 2 (labelled video frames added)', paper['4'][r] - paper['2'][r]) for r in TABLE24_GAINS]
+        for a, b, what, ref in comps:
+            if a in maps and b in maps and set(maps[a]) & set(maps[b]):
+                lines.append(paired_verdict(maps[a], maps[b], what, paper=ref, unit='mAP')); found.append(lines[-1].rsplit('finding ', 1)[1])
+            elif a[0] in {k[0] for k in maps}: lines.append(f"{what}: not enough results for a verdict")
+        if found: verdicts[t] = _overall(found) if len(found) == len(comps) else ('reversed' if 'reversed' in found else 'inconclusive')
     return lines, verdicts

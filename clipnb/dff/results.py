@@ -7,11 +7,12 @@ from __future__ import annotations
 from pathlib import Path
 import numpy as np
 from ..experiments import paired_estimate, paired_test, paired_verdict
-from .paper import PAPER_TABLE1, PAPER_TABLE3, PAPER_TABLE3G, ROWS, ablation_verdicts, interval_verdicts
+from .paper import PAPER_TABLE1, PAPER_TABLE3, PAPER_TABLE3G, ROWS, TABLE24_FINDINGS, TABLE24_ROWS, ablation_verdicts, interval_verdicts, table24_verdicts
 
 # %% auto #0
 __all__ = ['FRAME_MARGIN', 'TABLE1_GAINS', 'DFF_FINDINGS', 'DFF_SUMMARIES', 'within_verdict', 'table1_verdicts',
-           'summarise_dff_table1', 'summarise_dff_interval', 'summarise_dff_ablations', 'summarise', 'results_table']
+           'summarise_dff_table1', 'summarise_dff_interval', 'summarise_dff_ablations', 'summarise_dff_table2_4',
+           'summarise', 'results_table']
 
 # %% ../../nbs/47_dff.results.ipynb #da7b14ef
 FRAME_MARGIN = 1.0   # mAP points: "semi-DFF loses little to frame" read as "at most 1 point" (paper: -0.6; issue #14's goal)
@@ -97,12 +98,32 @@ def summarise_dff_ablations(rows: list) -> tuple:
     n = len(next(iter(maps.values())))
     return '; '.join(parts) + f"; {n} seed{'s' * (n != 1)}", _overall(found.values())
 
+def summarise_dff_table2_4(rows: list) -> tuple:
+    T = _taf()
+    maps = {}
+    for r in rows: maps.setdefault((str(r['table']), r['method']), {})[r['seed']] = r['map']
+    lines, verdicts = table24_verdicts(maps)
+    tables = [t for t in TABLE24_ROWS if any(k[0] == t for k in maps)]
+    if not tables: return 'no Table 2 or 4 results yet', 'inconclusive'
+    g = lambda a, b: T.gain_text(paired_test(maps[a], maps[b]), bold=False)
+    parts = []
+    for t in tables:
+        have = [r for r in TABLE24_ROWS[t] if (t, r) in maps]
+        gains = [f"{a} − {b} {g((t, a), (t, b))}" for a, b in TABLE24_FINDINGS[t] if (t, a) in maps and (t, b) in maps]
+        if t == '4': gains += [f"{r} T4 − T2 {g(('4', r), ('2', r))}" for r in ('frame', 'semi-DFF') if ('4', r) in maps and ('2', r) in maps]
+        parts.append(f"T{t}: " + ', '.join(f"{r} {_pct(maps[t, r])}%" for r in have) + ('; ' + '; '.join(gains) if gains else ''))
+    n = len(next(iter(maps.values())))
+    return ' / '.join(parts) + f"; {n} seed{'s' * (n != 1)}", '; '.join(f"T{t}: {verdicts.get(t, 'inconclusive')}" for t in tables)
+
 # %% ../../nbs/47_dff.results.ipynb #7f7b7542
 DFF_FINDINGS = {   # name -> (where in the paper, the paper's finding), in the README's order
     'dff_table1': ('Table 1', 'semi-DFF beats copy (+4.6 mAP) and flow (+3.6), sem beats reg (+0.6) and semi-DFF reg (+1.2); '
                    'it loses little to the per-frame detector (−0.6; tested: at most 1 point) at 4x its speed'),
     'dff_interval': ('Table 3g', 'a longer key-frame interval ΔT trades mAP for speed (ΔT 5 → 10 → 20)'),
     'dff_ablations': ('Table 3a-f', 'the chosen stage 2 (flow-based, L2, all three L_sem terms, flow + task layers, two-step) beats each alternative'),
+    'dff_table2_4': ('Tables 2, 4', 'T2 (DET labels only): supervised DFF beats semi-DFF slightly (+0.86), semi-DFF beats a one-stage detector (+2.35); '
+                     'T4 (labelled video frames added): semi-DFF beats DFF without a pretrained FlowNet (+2.1) and the one-stage (+7.1), '
+                     'the labelled frames raise frame (+14.8) and semi-DFF (+14.0)'),
 }
 DFF_SUMMARIES = {n: globals()[f'summarise_{n}'] for n in DFF_FINDINGS}
 

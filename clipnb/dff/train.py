@@ -10,13 +10,16 @@ import torch.nn.functional as F
 from torchvision.models.detection.rpn import concat_box_prediction_layers
 from ..core import check_param
 from ..engine.train import Method
-from .data import DetImages, VideoPairs, collate_detection, video_frames
+from torch import nn
+from torchvision.models.detection import ssdlite320_mobilenet_v3_large
+from .data import DetImages, LabelledPairs, VideoPairs, collate_detection, video_frames
 from .metrics import DetectionEvaluator
+from .rfcn import _check_targets
 from .video import DFF, VideoEvaluator
 
 # %% auto #0
 __all__ = ['LOSSES', 'REGS', 'TRAIN_PARTS', 'SEM_TERMS', 'eval_videos', 'frame_batches', 'DetectorTraining', 'semantic_loss',
-           'SemiDFF']
+           'SemiDFF', 'SupervisedDFF', 'OneStage', 'one_stage_model', 'OneStageTraining']
 
 # %% ../../nbs/45_dff.train.ipynb #c005
 def eval_videos(index, to_det: dict, split: str = 'val', max_clips: int = None, size=None) -> list:
@@ -158,3 +161,61 @@ class SemiDFF(Method):
     def evaluator(self, index, cfg):
         return VideoEvaluator(eval_videos(index, self.to_det, cfg.eval_split, self.eval_clips, cfg.eval_size), len(self.to_det),
                               self.class_names, self.interval, 'dff')
+
+# %% ../../nbs/45_dff.train.ipynb #c017
+class SupervisedDFF(DetectorTraining):
+    "DFF [63]: flow network, scale field and R-FCN trained jointly on labelled (current, key) pairs (`LabelledPairs`) with the detection loss on the warped key features against the current frame's boxes."
+    name = 'dff'
+    def __init__(self, to_det: dict, class_names=None, det_frames: str = 'video', det_stride: int = 5, offsets=(-9, 0), interval: int = 10,
+                 eval_clips: int = None, optimizer: str = 'adamw'):
+        super().__init__(to_det, class_names, det_frames, det_stride, interval, eval_clips, optimizer)
+        lo, hi = offsets
+        check_param('offsets', offsets, isinstance(lo, int) and isinstance(hi, int) and lo <= hi <= 0, '(low, high) with low <= high <= 0: key frames at or before the current one')
+        self.offsets, self.interval = (lo, hi), interval
+    def settings(self, model) -> dict: return dict(super().settings(model), offsets=list(self.offsets))
+    def dataset(self, index, transform, seed: int):
+        return LabelledPairs(index, self.to_det, self.offsets, transform, seed, self.det_frames, self.det_stride)
+    def budget(self, cfg) -> dict:
+        return dict(batch=cfg.batch_size, steps=cfg.steps, images_per_step=2 * cfg.batch_size, labelled=cfg.batch_size * cfg.steps)
+    def prepare(self, model):
+        model.requires_grad_(True)
+        if hasattr(model.temporal, 'scale'): model.temporal.scale.bias.requires_grad_(False)   # fixed at 1 (DFF's lr_mult 0)
+    def param_groups(self, model): return [dict(params=[p for p in model.parameters() if p.requires_grad])]
+    def train_mode(self, model): model.train()
+    def loss(self, model, batch):
+        cur, key = batch['image'], batch['key']
+        if cur.shape != key.shape: raise ValueError(f"current frames {tuple(cur.shape)} and key frames {tuple(key.shape)} differ in shape")
+        pred = model.propagate(model.detector.features(key), cur, key)
+        losses = model.detector.task(pred, [tuple(cur.shape[-2:])] * len(cur), batch['targets'])
+        return sum(losses.values()), {k: v.detach() for k, v in losses.items()}
+    def evaluator(self, index, cfg):
+        return VideoEvaluator(eval_videos(index, self.to_det, cfg.eval_split, self.eval_clips, cfg.eval_size), len(self.to_det),
+                              self.class_names, self.interval, 'dff')
+
+# %% ../../nbs/45_dff.train.ipynb #c021
+class OneStage(nn.Module):
+    "A torchvision one-stage detector on clipnb's conventions: normalised (N, 3, H, W) image batches, labels 0..C-1 in targets and detections."
+    def __init__(self, detector: nn.Module, num_classes: int):
+        super().__init__()
+        self.detector, self.num_classes = detector, num_classes
+    def forward(self, images: torch.Tensor, targets=None):
+        if self.training:
+            _check_targets(targets, len(images), self.num_classes)
+            return self.detector(list(images), [dict(boxes=t['boxes'], labels=t['labels'] + 1) for t in targets])
+        return [dict(d, labels=d['labels'] - 1) for d in self.detector(list(images))]
+
+def one_stage_model(num_classes: int) -> OneStage:
+    "SSDlite320-MobileNetV3-Large from scratch (no pretrained weights) for `num_classes` classes, on normalised images."
+    det = ssdlite320_mobilenet_v3_large(weights=None, weights_backbone=None, num_classes=num_classes + 1)
+    det.transform.image_mean, det.transform.image_std = [0., 0., 0.], [1., 1., 1.]    # frames come normalised
+    return OneStage(det, num_classes)
+
+class OneStageTraining(DetectorTraining):
+    "Stage 1's supervised training (`DetImages`, same optimiser and budget) for a `OneStage` detector."
+    name = 'onestage'
+    def check(self, model):
+        if not isinstance(model, OneStage): raise TypeError(f"{type(model).__name__}: expected a clipnb.dff.train.OneStage (see one_stage_model)")
+        if model.num_classes != len(self.to_det):
+            raise ValueError(f"the model detects {model.num_classes} classes, the data has {len(self.to_det)} detection classes")
+    def param_groups(self, model): return [dict(params=[p for p in model.parameters() if p.requires_grad])]
+    def train_mode(self, model): model.train()

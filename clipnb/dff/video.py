@@ -15,8 +15,8 @@ from .metrics import VIDMeanAP
 from .rfcn import RFCN, resnet_stride16
 
 # %% auto #0
-__all__ = ['TEMPORAL', 'MODES', 'DFF', 'dff_model', 'to_uint8_gray', 'farneback_flow', 'detect_video', 'evaluate_video',
-           'VideoEvaluator']
+__all__ = ['TEMPORAL', 'MODES', 'DFF', 'dff_model', 'to_uint8_gray', 'farneback_flow', 'detect_video', 'detect_frames',
+           'evaluate_video', 'VideoEvaluator']
 
 # %% ../../nbs/44_dff.video.ipynb #c005
 TEMPORAL = dict(flow=FeatureFlow, change=FeatureChange)
@@ -83,10 +83,23 @@ def detect_video(model: DFF, frames: torch.Tensor, interval: int = 10, mode: str
 def _sync(device):
     if device.type == 'cuda': torch.cuda.synchronize(device)
 
+@torch.no_grad()
+def detect_frames(model: nn.Module, frames: torch.Tensor, name: str = 'video') -> list:
+    "Detections per frame of `frames` (T, 3, H, W) by a per-frame detector (any `model(images)` returning torchvision's detection dicts in eval mode), batch 1."
+    if frames.ndim != 4 or len(frames) == 0: raise ValueError(f"{name}: frames of shape {tuple(frames.shape)}: expected (T, 3, H, W) with T >= 1 (an empty video cannot be detected)")
+    return [model(frames[t:t + 1])[0] for t in range(len(frames))]
+
+def _detector_of(model, mode):
+    "detect_video for a `DFF`; `detect_frames` for any other detector, which has only the 'frame' mode."
+    if isinstance(model, DFF): return detect_video
+    check_param('mode', mode, mode == 'frame', f"'frame': a {type(model).__name__} is a per-frame detector, not a DFF with key frames")
+    return lambda m, frames, interval, mode, flow_fn, name='video': detect_frames(m, frames, name)
+
 def evaluate_video(model: DFF, videos: list, num_classes: int, class_names=None, interval: int = 10, mode: str = 'dff',
                    flow_fn=farneback_flow, warmup: int = 3, amp: bool = False, **metric_kwargs) -> dict:
-    "VID mAP and fps of `detect_video` over `videos` (list of (frames, targets) or (frames, targets, name)): map, per-class AP, fps, frames, seconds, device."
+    "VID mAP and fps of `detect_video` over `videos` (list of (frames, targets) or (frames, targets, name)): map, per-class AP, fps, frames, seconds, device. Any other detector than a `DFF` runs frame by frame (`detect_frames`, mode 'frame')."
     if not videos: raise ValueError("no videos to evaluate")
+    detect = _detector_of(model, mode)
     device = next(model.parameters()).device
     metric = VIDMeanAP(num_classes, class_names, **{'inclusive': False, **metric_kwargs})
     was = model.training; model.eval()
@@ -94,11 +107,11 @@ def evaluate_video(model: DFF, videos: list, num_classes: int, class_names=None,
     try:
         with torch.autocast(device.type, dtype=torch.bfloat16, enabled=amp):
             first = videos[0][0][:max(1, warmup)].to(device)
-            detect_video(model, first, interval, mode, flow_fn)       # warm-up, untimed
+            detect(model, first, interval, mode, flow_fn)       # warm-up, untimed
             for v in videos:
                 frames, targets, name = v[0].to(device), v[1], (v[2] if len(v) > 2 else 'video')
                 _sync(device); t0 = time.perf_counter()
-                dets = detect_video(model, frames, interval, mode, flow_fn, name)
+                dets = detect(model, frames, interval, mode, flow_fn, name)
                 _sync(device); seconds += time.perf_counter() - t0; n += len(frames)
                 metric.update([{k: d[k].float().cpu() for k in ('boxes', 'scores', 'labels')} for d in dets], targets)
     finally: model.train(was)
