@@ -5,7 +5,7 @@
 #                  in sync, every notebook's tests (not the `slow` cells), pytest (docs and JupyterLab in Chromium),
 #                  every experiment at `smoke`, and one reproduction check (`make demo`'s seed-0 runs equal
 #                  figures/taf_vs_baseline.csv)
-#   make figures   every experiment at its default (quick) preset into figures/ (~2 h on 2 cores with nothing cached; not in CI)
+#   make figures   every experiment at its default (quick) preset into figures/ (~2.5 h on 2 cores with nothing cached; not in CI)
 # A target's line in `make help` is the `## ...` comment on its rule.
 SHELL := /bin/bash
 VENV  := .venv
@@ -38,7 +38,7 @@ demo: setup ## the main job: baseline vs TAF (and its control) on the synthetic 
 
 # Every experiment notebook at its default (quick) preset, into figures/ (what is committed there). Runs are cached
 # under ~/.cache/clipnb/runs by their settings and the code version, so after a library change every run trains again.
-figures: setup ## every experiment at its quick preset into figures/ (~2 h on 2 cores with nothing cached; not in CI)
+figures: setup ## every experiment at its quick preset into figures/ (~2.5 h on 2 cores with nothing cached; not in CI)
 	$(PY) tools/run_experiments.py
 
 # JupyterLab on the repository's notebooks (root: the repository, opening nbs/explore.ipynb), from .venv: its kernel
