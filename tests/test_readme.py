@@ -4,7 +4,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT/'tools'))
-from make_readme import _relink, make_readme, readme_nb, results_in, TABLES
+from make_readme import _relink, make_readme, readme_nb, results_in, results_table, TABLES
 
 
 def test_readme_in_step_with_index():
@@ -14,12 +14,11 @@ def test_readme_in_step_with_index():
 
 def test_results_tables_from_the_csvs():
     "Each results table in nbs/index.ipynb (and so README.md) is what its method's results module reads from figures/*.csv."
-    import importlib
     md = ''.join(''.join(c['source']) for c in json.loads(readme_nb().read_text(encoding='utf-8'))['cells'])
-    for begin, end, module in TABLES:
-        assert begin in md and end in md, f'nbs/index.ipynb lost the markers of the {module} results table'
-        assert results_in(md, begin, end) == importlib.import_module(module).results_table(ROOT/'figures'), \
-            f'the {module} results table in nbs/index.ipynb differs from figures/*.csv: run `make readme` after `make figures`'
+    for begin, end, module, folder in TABLES:
+        assert begin in md and end in md, f'nbs/index.ipynb lost the markers of the {module} results table ({folder or "figures/"})'
+        assert results_in(md, begin, end) == results_table(module, folder), \
+            f'the {module} results table in nbs/index.ipynb differs from figures/{folder + "/" if folder else ""}*.csv: run `make readme` after `make figures`'
 
 
 def test_conversion(tmp_path):

@@ -182,7 +182,8 @@ def results_table() -> dict:
     for c in nb['cells']:
         for line in ''.join(c['source']).splitlines():
             cols = [x.strip() for x in line.strip().strip('|').split('|')]
-            if len(cols) == 5 and re.fullmatch(r'`\w+`', cols[1]): rows[cols[1].strip('`')] = (cols[0], cols[2], cols[3], cols[4])
+            if len(cols) == 5 and re.fullmatch(r'`\w+`', cols[1]):   # the first row: a notebook's EXTRA set of other settings comes later
+                rows.setdefault(cols[1].strip('`'), (cols[0], cols[2], cols[3], cols[4]))
     return rows
 
 

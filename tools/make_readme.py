@@ -1,8 +1,8 @@
 """Write README.md from the docs home, nbs/index.ipynb (settings.ini `readme_nb`); `make readme` runs it.
 
 First the results tables in nbs/index.ipynb (each between its pair of comment lines in TABLES) are
-rewritten from figures/*.csv by their method's `results_table` (clipnb.taf.results, clipnb.dff.results,
-clipnb.ssltm.results),
+rewritten from figures/*.csv (or the CSVs of a folder below it) by their method's `results_table`
+(clipnb.taf.results, clipnb.dff.results, clipnb.ssltm.results),
 so the tables and their verdicts are what the committed CSVs say; then README.md is written from the notebook.
 
 Markdown cells go in as they are (relative links rewritten to start from the repository root), code
@@ -11,7 +11,7 @@ directives) are left out and other `#|` directive lines are dropped. Quarto cann
 so nbdev_readme is not an option. tests/test_readme.py fails when README.md is out of date, or when the
 results table differs from what the CSVs give.
 """
-import json, os, re, sys
+import importlib, json, os, re, sys
 from configparser import ConfigParser
 from pathlib import Path
 
@@ -25,8 +25,19 @@ DFF_BEGIN = '<!-- the semi-DFF results table: written by `make readme` from figu
 DFF_END = '<!-- end of the semi-DFF results table -->'
 SSLTM_BEGIN = '<!-- the SSLTM results table: written by `make readme` from figures/ssltm_*.csv (clipnb.ssltm.results); do not edit by hand -->'
 SSLTM_END = '<!-- end of the SSLTM results table -->'
-TABLES = [(RESULTS_BEGIN, RESULTS_END, 'clipnb.taf.results'), (DFF_BEGIN, DFF_END, 'clipnb.dff.results'),
-          (SSLTM_BEGIN, SSLTM_END, 'clipnb.ssltm.results')]   # (markers, module with results_table)
+BUDGET_BEGIN = '<!-- the SSLTM 300-step table: written by `make readme` from figures/budget300/*.csv (clipnb.ssltm.results); do not edit by hand -->'
+BUDGET_END = '<!-- end of the SSLTM 300-step table -->'
+TABLES = [(RESULTS_BEGIN, RESULTS_END, 'clipnb.taf.results', ''), (DFF_BEGIN, DFF_END, 'clipnb.dff.results', ''),
+          (SSLTM_BEGIN, SSLTM_END, 'clipnb.ssltm.results', ''),
+          (BUDGET_BEGIN, BUDGET_END, 'clipnb.ssltm.results', 'budget300')]   # (markers, module with results_table, folder below figures/)
+
+
+def results_table(module: str, folder: str = '') -> str:
+    "`module`'s results table from the CSVs in figures/<folder>; below figures/ (an EXTRA set's own folder) only the rows of the CSVs there."
+    where = ROOT/'figures'/folder
+    lines = importlib.import_module(module).results_table(where).splitlines()
+    if folder: lines = lines[:2] + [l for l in lines[2:] if (where/f"{l.split('`')[1]}.csv").is_file()]
+    return '\n'.join(lines)
 
 
 def readme_nb() -> Path:
@@ -88,9 +99,8 @@ def make_readme(nb_path: Path = None) -> str:
 
 
 if __name__ == '__main__':
-    import importlib
-    for begin, end, module in TABLES:
-        if with_results(readme_nb(), importlib.import_module(module).results_table(ROOT/'figures'), begin, end):
-            print(f'rewrote the results table of {module} in {readme_nb().relative_to(ROOT)} from figures/*.csv', file=sys.stderr)
+    for begin, end, module, folder in TABLES:
+        if with_results(readme_nb(), results_table(module, folder), begin, end):
+            print(f'rewrote the results table of {module} in {readme_nb().relative_to(ROOT)} from figures/{folder + "/" if folder else ""}*.csv', file=sys.stderr)
     (ROOT/'README.md').write_text(make_readme(), encoding='utf-8')
     print(f'wrote README.md from {readme_nb().relative_to(ROOT)}', file=sys.stderr)
