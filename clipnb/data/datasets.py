@@ -15,7 +15,7 @@ from .vspw import vspw_index
 from .imagenet_vid import imagenet_vid_index
 
 # %% auto #0
-__all__ = ['DATASETS', 'PER_SPLIT', 'dataset_options', 'clip_index']
+__all__ = ['DATASETS', 'PER_SPLIT', 'SPLIT_OPTIONS', 'dataset_options', 'clip_index']
 
 # %% ../../nbs/07_data.datasets.ipynb #689176f0
 DATASETS = {   # name -> (loader, options it always gets)
@@ -24,12 +24,16 @@ DATASETS = {   # name -> (loader, options it always gets)
     'vspw': (vspw_index, {}), 'imagenet_vid': (imagenet_vid_index, {}), 'clipfolder': (clipfolder_index, {}),
 }
 PER_SPLIT = {'vspw': ('train', 'val'), 'imagenet_vid': ('train', 'val')}   # loaders that read one split per call
+SPLIT_OPTIONS = {   # name -> {option: (the split it adds when true, what that split is)}: on by default
+    'imagenet_vid': {'det': ('det', "ImageNet DET's images of the 30 VID classes (ImageSets/DET/DET_train_30classes.txt), "
+                                    "each a one-frame clip of split 'det': the still images of semi-DFF's stage 1")}}
 
 # %% ../../nbs/07_data.datasets.ipynb #be4ea4b4
 def dataset_options(dataset: str) -> list:
     "The keyword options `clip_index` accepts for `dataset`."
     loader, fixed = DATASETS[dataset]
     opts = [p for p in inspect.signature(loader).parameters if p not in {'data_root', 'root', 'split', 'params', *fixed}]
+    opts += list(SPLIT_OPTIONS.get(dataset, {}))
     return opts + [f.name for f in fields(SynthConfig)] if loader is synth_index else opts
 
 def clip_index(dataset: str = 'synth', data_root=None, **options) -> ClipIndex:
@@ -46,5 +50,13 @@ def clip_index(dataset: str = 'synth', data_root=None, **options) -> ClipIndex:
     if key == 'camvid' and options.get('frames_root') is None and (Path(data_root)/'frames').is_dir():
         options['frames_root'] = Path(data_root)/'frames'
     if key not in PER_SPLIT: return loader(data_root, **options)
+    extra = []
+    for opt, (split, what) in SPLIT_OPTIONS.get(key, {}).items():
+        on = options.pop(opt, True)
+        if not isinstance(on, bool): raise ValueError(f"{opt}={on!r}: expected True (also read {what}) or False")
+        if on: extra.append((opt, split))
     parts = [loader(data_root, split=s, **options) for s in PER_SPLIT[key]]
+    for opt, split in extra:
+        try: parts.append(loader(data_root, split=split, **options))
+        except FileNotFoundError as e: raise FileNotFoundError(f"{e}; or pass {opt}=False to leave split {split!r} out") from None
     return replace(parts[0], clips=[c for p in parts for c in p.clips], skipped=[s for p in parts for s in p.skipped])

@@ -7,13 +7,15 @@ from __future__ import annotations
 import torch
 import torch.nn.functional as F
 from torch import nn, Tensor
-from torchvision.models import MobileNetV2, mobilenet_v2, resnet50
+from torchvision.models import MobileNetV2, mobilenet_v2, resnet50, swin_s, swin_t
+from torchvision.ops.misc import Permute
 from ..core import check_param
 from .core import Branches, BranchModel
 from .fcn import load_backbone_weights
 
 # %% auto #0
-__all__ = ['mobilenetv2_os16', 'conv_bn_relu', 'DeepLabV3Plus', 'deeplabv3plus_mobilenetv2', 'deeplabv3plus_resnet50']
+__all__ = ['mobilenetv2_os16', 'conv_bn_relu', 'DeepLabV3Plus', 'deeplabv3plus_mobilenetv2', 'deeplabv3plus_resnet50',
+           'deeplabv3plus_swin', 'deeplabv3plus_swin_t', 'deeplabv3plus_swin_s']
 
 # %% ../../nbs/12_models.deeplab.ipynb #3bb0ecf0
 def mobilenetv2_os16(net: MobileNetV2) -> MobileNetV2:
@@ -91,3 +93,22 @@ def deeplabv3plus_resnet50(num_classes: int, backbone_weights=None, separable: b
     if backbone_weights is not None: load_backbone_weights(net, backbone_weights, 'resnet50')
     low = nn.Sequential(net.conv1, net.bn1, net.relu, net.maxpool, net.layer1)
     return DeepLabV3Plus(low, nn.Sequential(net.layer2, net.layer3, net.layer4), 256, 2048, num_classes, separable, dropout)
+
+# %% ../../nbs/12_models.deeplab.ipynb #90eef856
+def deeplabv3plus_swin(num_classes: int, backbone_weights=None, separable: bool = False, dropout: float = 0.1, variant: str = 'swin_t') -> DeepLabV3Plus:
+    "DeepLabV3+ on torchvision's Swin `variant` ('swin_t' or 'swin_s'), ASPP at stride 32 (see above); `backbone_weights`: e.g. 'Swin_T_Weights.IMAGENET1K_V1' or a local state dict."
+    check_param('variant', variant, variant in ('swin_t', 'swin_s'), "'swin_t' or 'swin_s'")
+    net = dict(swin_t=swin_t, swin_s=swin_s)[variant](weights=None)
+    if backbone_weights is not None: load_backbone_weights(net, backbone_weights, variant)
+    f = net.features
+    low = nn.Sequential(f[0], f[1], Permute([0, 3, 1, 2]))                       # stride 4, channels first
+    high = nn.Sequential(Permute([0, 2, 3, 1]), *f[2:], net.norm, Permute([0, 3, 1, 2]))   # stride 32
+    return DeepLabV3Plus(low, high, f[1][-1].norm1.normalized_shape[0], net.norm.normalized_shape[0], num_classes, separable, dropout)
+
+def deeplabv3plus_swin_t(num_classes: int, backbone_weights=None, separable: bool = False, dropout: float = 0.1) -> DeepLabV3Plus:
+    "DeepLabV3+ on Swin-T (`deeplabv3plus_swin`): the CPU presets' Swin."
+    return deeplabv3plus_swin(num_classes, backbone_weights, separable, dropout, 'swin_t')
+
+def deeplabv3plus_swin_s(num_classes: int, backbone_weights=None, separable: bool = False, dropout: float = 0.1) -> DeepLabV3Plus:
+    "DeepLabV3+ on Swin-S (`deeplabv3plus_swin`): SSLTM supplement Table 1's backbone."
+    return deeplabv3plus_swin(num_classes, backbone_weights, separable, dropout, 'swin_s')

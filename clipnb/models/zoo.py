@@ -8,14 +8,15 @@ import inspect
 from ..core import check_param
 from .core import BranchModel
 from .fcn import fcn8s_resnet18, fcn8s_resnet50
-from .deeplab import deeplabv3plus_mobilenetv2, deeplabv3plus_resnet50
+from .deeplab import deeplabv3plus_mobilenetv2, deeplabv3plus_resnet50, deeplabv3plus_swin_s, deeplabv3plus_swin_t
 
 # %% auto #0
 __all__ = ['MODELS', 'build_model']
 
 # %% ../../nbs/13_models.zoo.ipynb #d70fb4bf
 MODELS = dict(fcn8s_resnet18=fcn8s_resnet18, fcn8s_resnet50=fcn8s_resnet50,
-              deeplabv3plus_mobilenetv2=deeplabv3plus_mobilenetv2, deeplabv3plus_resnet50=deeplabv3plus_resnet50)
+              deeplabv3plus_mobilenetv2=deeplabv3plus_mobilenetv2, deeplabv3plus_resnet50=deeplabv3plus_resnet50,
+              deeplabv3plus_swin_t=deeplabv3plus_swin_t, deeplabv3plus_swin_s=deeplabv3plus_swin_s)
 
 def build_model(name: str, num_classes: int, backbone_weights=None, **kwargs) -> BranchModel:
     "Model `name` of `MODELS` for `num_classes` classes; `backbone_weights`: a local torchvision ImageNet state dict; `kwargs`: the factory's options."
