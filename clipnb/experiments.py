@@ -4,7 +4,7 @@
 
 # %% ../nbs/60_experiments.ipynb #87b15092
 from __future__ import annotations
-import csv, hashlib, io, json, math, sys, time
+import csv, hashlib, io, json, math, re, sys, time
 from dataclasses import asdict, replace
 from pathlib import Path
 import numpy as np, torch
@@ -25,10 +25,11 @@ from .engine.train import TrainConfig, fit
 __all__ = ['IPYTHON_NAMES', 'ERRORBAR', 'ERRORBAR_LABEL', 'COMMON_CHECKS', 'defined_names', 'notebook_params', 'with_preset',
            'source_files', 'code_version', 'write_if_changed', 'csv_text', 'save_csv', 'config_key', 'save_result',
            'load_results', 'write_results_csv', 'mean_std', 't_interval', 'paired_test', 'paired_estimate',
-           'paired_verdict', 'method_settings', 'data_identity', 'weights_identity', 'run_folder', 'run_id',
-           'Reporting', 'run_labels', 'train_run', 'figures_dir', 'output_dir', 'png_metadata', 'save_figure',
-           'figure_style', 'method_palette', 'seed_points', 'paired_lines', 'seed_curves', 'mean_band',
-           'experiment_params', 'preset_index', 'settings_of', 'matching_results']
+           'paired_verdict', 'read_rows', 'by_seed', 'overall', 'within_verdict', 'gain_text', 'Findings',
+           'method_settings', 'data_identity', 'weights_identity', 'run_folder', 'run_id', 'Reporting', 'run_labels',
+           'train_run', 'figures_dir', 'output_dir', 'png_metadata', 'save_figure', 'figure_style', 'method_palette',
+           'seed_points', 'paired_lines', 'seed_curves', 'mean_band', 'experiment_params', 'preset_index',
+           'settings_of', 'matching_results']
 
 # %% ../nbs/60_experiments.ipynb #ffeedd34
 IPYTHON_NAMES = {'In', 'Out', 'get_ipython', 'exit', 'quit', 'open'}
@@ -161,6 +162,68 @@ def paired_verdict(ours: dict, reference: dict, what: str = 'ours - reference', 
     "The line a notebook prints for `paired_test(ours, reference)`: the gain, its 95% interval and p, the seeds, the verdict."
     ref = f'; paper: {paper:+.1f}' if paper is not None else ''
     return f"{paired_estimate(ours, reference, what, scale, unit)}{ref} -> finding {paired_test(ours, reference, scale)['verdict']}"
+
+# %% ../nbs/60_experiments.ipynb #findings1
+def read_rows(path) -> list:
+    "The rows of a results CSV as dicts, numbers parsed ('' is None; 'inf' is math.inf; other text stays text)."
+    def parse(v: str):
+        if v == '': return None
+        try: return int(v)
+        except ValueError: pass
+        try: return float(v)
+        except ValueError: return v
+    with open(path, newline='', encoding='utf-8') as f: return [{k: parse(v) for k, v in r.items()} for r in csv.DictReader(f)]
+
+def by_seed(rows: list, value: str = 'miou', **match) -> dict:
+    "{seed: row[value]} of the rows whose columns equal `match`."
+    return {r['seed']: r[value] for r in rows if all(r.get(k) == v for k, v in match.items())}
+
+def overall(verdicts) -> str:
+    "A finding made of several comparisons: held when all held, reversed when any reversed, else inconclusive (also for none)."
+    verdicts = list(verdicts)
+    return 'held' if verdicts and all(v == 'held' for v in verdicts) else 'reversed' if 'reversed' in verdicts else 'inconclusive'
+
+def within_verdict(r: dict, margin: float) -> str:
+    "The verdict on 'ours loses at most `margin` points' for a `paired_test` result `r`: held when its interval lies wholly above -margin, reversed when wholly below, else inconclusive."
+    return 'held' if r['lo'] > -margin else 'reversed' if r['hi'] < -margin else 'inconclusive'   # NaN (one seed): inconclusive
+
+def gain_text(r: dict, digits: int = 1, bold: bool = True) -> str:
+    "A `paired_test` result as the README writes it: the mean gain, its 95% interval and p."
+    m = f"{r['mean']:+.{digits}f}".replace('-', '−')
+    m = f'**{m}**' if bold else m
+    if r['n'] < 2: return f"{m} (1 seed)"
+    lo, hi = (f"{v:+.{digits}f}".replace('-', '−') for v in (r['lo'], r['hi']))
+    return f"{m} (95% CI {lo} to {hi}, p = {r['p']:.2g})"
+
+class Findings:
+    """A method's paper findings read back from its experiments' CSVs. `findings`: name -> (where in the paper, the finding),
+    in the README's order; `summaries`: name -> function(rows) -> (what we measured, verdict); `owner`: the module, for messages."""
+    def __init__(self, findings: dict, summaries: dict, owner: str):
+        self.findings, self.summaries, self.owner = dict(findings), dict(summaries), owner
+    def summarise(self, name: str, rows: list) -> tuple:
+        "(what we measured, verdict) of experiment `name` from the rows of its CSV."
+        if name not in self.summaries: raise ValueError(f"name={name!r}: expected one of {list(self.summaries)}")
+        try: return self.summaries[name](rows)
+        except KeyError as e: raise ValueError(f"{name}: its results have no column {e}: made by older code, re-make them (make figures)") from None
+    def finding_line(self, name: str, csv_path) -> str:
+        "The line a notebook ends with: the finding and the verdict read from its CSV at `csv_path`."
+        return f"{name}: the paper's finding ({self.findings[name][1]}): {self.summarise(name, read_rows(csv_path))[1]} on this run"
+    def check_summary(self, name: str, csv_path, printed: str) -> str:
+        "The verdict read from `csv_path`; raise when it differs from the last '... the paper's finding ...: V on this run' of `printed` (a notebook's own)."
+        found = re.findall(r"the paper's finding .*: (held|reversed|inconclusive) on this run", printed)
+        if not found: raise ValueError(f"{name}: no line with the paper's finding and its verdict in what the notebook printed")
+        ours = self.summarise(name, read_rows(csv_path))[1]
+        if ours != found[-1]: raise AssertionError(f"{name}: the notebook's verdict is {found[-1]!r} but {self.owner} reads {ours!r} from {csv_path}")
+        return ours
+    def results_table(self, folder) -> str:
+        "The README's results table (markdown) from `folder`'s `<name>.csv` of every experiment."
+        lines = ['| paper | notebook | paper\'s finding | ours (quick preset) | verdict |', '|---|---|---|---|---|']
+        for name, (where, finding) in self.findings.items():
+            path = Path(folder)/f'{name}.csv'
+            try: ours, verdict = self.summarise(name, read_rows(path)) if path.is_file() else (f'no {path.name} yet (make figures)', '-')
+            except ValueError as e: ours, verdict = str(e), '-'
+            lines.append(f"| {where} | `{name}` | {finding} | {ours} | {verdict} |")
+        return '\n'.join(lines)
 
 # %% ../nbs/60_experiments.ipynb #4ce3e339
 def method_settings(method, model) -> dict:

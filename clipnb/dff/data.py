@@ -27,23 +27,28 @@ def detection_classes(index: ClipIndex) -> tuple:
     return tuple(index.classes[i] for i in ids), {i: k for k, i in enumerate(ids)}
 
 # %% ../../nbs/43_dff.data.ipynb #c009
-DET_FRAMES = {'stride': 'every det_stride-th frame from 0 (the DET still images)', 'key': 'the labelled key frames',
-              'video': "the labelled video frames: every det_stride-th frame from det_stride // 2, and the key frames",
+DET_FRAMES = {'stride': "the DET still images: the clips of split 'det' when the index has them (ImageNet DET), "
+                        "else every det_stride-th frame from 0 of each video", 'key': 'the labelled key frames of the videos',
+              'video': "the labelled video frames and the key frames: a video annotated on some frames only (ImageNet VID's "
+                       "VID_train_15frames.txt) gives those frames, one with boxes on every frame every det_stride-th frame from det_stride // 2",
               'det+video': "both: 'stride' and 'video' (Table 4's stage 1)"}
 
-def _chosen(c, det_frames, det_stride):
+def _chosen(c, det_frames, det_stride, real_det: bool = False):
+    "The frames of clip `c` that are still images; `real_det`: the index has a 'det' split, so no video frame stands in for DET."
+    if c.split == 'det': return list(range(len(c))) if det_frames in ('stride', 'det+video') else []
     if det_frames == 'key': return c.key_frames
-    det = set(range(0, len(c), det_stride)) if det_frames in ('stride', 'det+video') else set()
-    vid = set(range(det_stride // 2, len(c), det_stride)) | set(c.key_frames) if det_frames in ('video', 'det+video') else set()
+    det = set(range(0, len(c), det_stride)) if det_frames in ('stride', 'det+video') and not real_det else set()
+    every = set(c.boxes) if len(c.boxes) < len(c) else set(range(det_stride // 2, len(c), det_stride))
+    vid = every | set(c.key_frames) if det_frames in ('video', 'det+video') else set()
     return sorted(det | vid)
 
 def det_index(index: ClipIndex, det_frames='stride', det_stride: int = 5) -> ClipIndex:
     "`index` with each clip's labelled frames set to the frames used as still images (those with boxes, or the key frames): see `DET_FRAMES`."
     check_param('det_frames', det_frames, det_frames in DET_FRAMES, f'one of {list(DET_FRAMES)}')
     check_param('det_stride', det_stride, isinstance(det_stride, int) and det_stride >= 1, 'an integer >= 1 (frames)')
-    clips = []
+    clips, real_det = [], any(c.split == 'det' for c in index.clips)
     for c in index.clips:
-        chosen = _chosen(c, det_frames, det_stride)
+        chosen = _chosen(c, det_frames, det_stride, real_det)
         clips.append(replace(c, labels={t: c.labels.get(t) for t in chosen if t in c.boxes or det_frames == 'key'}))
     clips = [c for c in clips if c.labels]
     if not clips: raise ValueError(f"{index.name}: none of its {len(index)} clips has boxes on the frames chosen (det_frames={det_frames!r})")
@@ -57,13 +62,15 @@ class DetImages(Dataset):
                                    transform=transform or train_transform(), seed=seed, min_box_size=min_box_size)
     def __len__(self): return len(self.samples)
     def set_epoch(self, epoch: int): self.samples.set_epoch(epoch)
-    def __getitem__(self, k):
-        s = self.samples[k]
+    def labels(self, s: dict) -> torch.Tensor:
+        "Sample `s`'s box classes mapped to 0..C-1 (an error naming the frame for a class that is not a detection class)."
         if unknown := sorted({int(c) for c in s['box_labels']} - set(self.to_det)):
             c = self.samples.index.clips[s['clip']]
             raise ValueError(f"{c.frames[s['frame']]}: box class ids {unknown} are not detection classes {sorted(self.to_det)}")
-        labels = torch.tensor([self.to_det[int(c)] for c in s['box_labels']], dtype=torch.long)
-        return dict(image=s['image'], boxes=s['boxes'], labels=labels, boxes_dropped=s['boxes_dropped'], clip=s['clip'], frame=s['frame'])
+        return torch.tensor([self.to_det[int(c)] for c in s['box_labels']], dtype=torch.long)
+    def __getitem__(self, k):
+        s = self.samples[k]
+        return dict(image=s['image'], boxes=s['boxes'], labels=self.labels(s), boxes_dropped=s['boxes_dropped'], clip=s['clip'], frame=s['frame'])
 
 def collate_detection(batch: list) -> dict:
     "A batch of `DetImages` items: images stacked, `targets` a list of dicts with 'boxes' and 'labels' (torchvision's detection format)."
@@ -92,7 +99,7 @@ class VideoPairs(Dataset):
         return out
 
 # %% ../../nbs/43_dff.data.ipynb #c015b
-class LabelledPairs(Dataset):
+class LabelledPairs(DetImages):
     "Labelled samples for supervised DFF: `image` = a labelled video frame (`det_frames`) with its boxes and labels, `key` = the frame `offset` in `offsets` before it."
     def __init__(self, index: ClipIndex, to_det: dict, offsets=(-9, 0), transform=None, seed: int = 0, det_frames='video', det_stride: int = 5,
                  min_box_size: float = 2.):
@@ -101,15 +108,9 @@ class LabelledPairs(Dataset):
         self.to_det, self.offsets = dict(to_det), (lo, hi)
         self.samples = ClipSamples(det_index(index, det_frames, det_stride), lambda rng, t, n: [int(rng.integers(lo, hi + 1))], anchors='key',
                                    targets=('boxes',), transform=transform or train_transform(), seed=seed, min_box_size=min_box_size)
-    def __len__(self): return len(self.samples)
-    def set_epoch(self, epoch: int): self.samples.set_epoch(epoch)
     def __getitem__(self, k):
         s = self.samples[k]
-        if unknown := sorted({int(c) for c in s['box_labels']} - set(self.to_det)):
-            c = self.samples.index.clips[s['clip']]
-            raise ValueError(f"{c.frames[s['frame']]}: box class ids {unknown} are not detection classes {sorted(self.to_det)}")
-        labels = torch.tensor([self.to_det[int(c)] for c in s['box_labels']], dtype=torch.long)
-        return dict(image=s['image'], key=s['frames'][0], offset=s['offsets'][0], boxes=s['boxes'], labels=labels,
+        return dict(image=s['image'], key=s['frames'][0], offset=s['offsets'][0], boxes=s['boxes'], labels=self.labels(s),
                     boxes_dropped=s['boxes_dropped'], clip=s['clip'], frame=s['frame'])
 
 # %% ../../nbs/43_dff.data.ipynb #c017

@@ -12,7 +12,7 @@ from ..data.clips import ClipIndex
 from ..engine.train import TrainConfig, fit
 from pathlib import Path
 from ..core import atomic_write
-from ..experiments import Reporting, code_version, paired_estimate, paired_verdict, preset_index, run_folder, run_id, weights_identity, _finished
+from ..experiments import Reporting, code_version, overall, paired_estimate, paired_verdict, preset_index, run_folder, run_id, weights_identity, _finished
 from .data import detection_classes
 from .train import DetectorTraining, OneStageTraining, SemiDFF, SupervisedDFF, eval_videos, one_stage_model
 from .video import dff_model, evaluate_video
@@ -160,10 +160,6 @@ def interval_rows(P: dict, runs: dict, videos: list, names, intervals=INTERVALS)
     for dt in intervals: out += [dict(r, interval=dt) for r in table1_rows(P, runs, videos, names, dt, ('semi-DFF',))]
     return out
 
-def _overall(verdicts) -> str:
-    "held when every verdict held, reversed when one reversed, else inconclusive."
-    return 'held' if verdicts and all(v == 'held' for v in verdicts) else 'reversed' if 'reversed' in verdicts else 'inconclusive'
-
 def interval_verdicts(maps: dict, fps: dict) -> tuple:
     "(lines, overall): Table 3g's finding on semi-DFF's `maps` and `fps` (ΔT -> {seed: value}): mAP falls and fps rises from ΔT = 5 to 10 and 10 to 20."
     need = [dt for dt in (5, 10, 20) if dt not in maps or dt not in fps]
@@ -171,7 +167,7 @@ def interval_verdicts(maps: dict, fps: dict) -> tuple:
     pm, pf = {k: v[0] for k, v in PAPER_TABLE3G.items()}, {k: v[1] for k, v in PAPER_TABLE3G.items()}
     lines = [paired_verdict(maps[a], maps[b], f'mAP(ΔT={a}) - mAP(ΔT={b})', paper=pm[a] - pm[b], unit='mAP') for a, b in ((5, 10), (10, 20))]
     lines += [paired_verdict(fps[b], fps[a], f'fps(ΔT={b}) - fps(ΔT={a})', paper=pf[b] - pf[a], scale=1, unit='fps') for a, b in ((5, 10), (10, 20))]
-    return lines, _overall([l.rsplit('finding ', 1)[1] for l in lines])
+    return lines, overall([l.rsplit('finding ', 1)[1] for l in lines])
 
 # %% ../../nbs/46_dff.paper.ipynb #c019
 PAPER_TABLE3 = {
@@ -241,7 +237,7 @@ def ablation_verdicts(maps: dict, tables) -> tuple:
                 continue
             lines.append(paired_verdict(maps[t, chosen], maps[t, r], what, paper=paper[chosen] - paper[r], unit='mAP'))
             found.append(lines[-1].rsplit('finding ', 1)[1])
-        if found: verdicts[t] = _overall(found)
+        if found: verdicts[t] = overall(found)
     return lines, verdicts
 
 # %% ../../nbs/46_dff.paper.ipynb #c025
@@ -326,5 +322,5 @@ def table24_verdicts(maps: dict) -> tuple:
             if a in maps and b in maps and set(maps[a]) & set(maps[b]):
                 lines.append(paired_verdict(maps[a], maps[b], what, paper=ref, unit='mAP')); found.append(lines[-1].rsplit('finding ', 1)[1])
             elif a[0] in {k[0] for k in maps}: lines.append(f"{what}: not enough results for a verdict")
-        if found: verdicts[t] = _overall(found) if len(found) == len(comps) else ('reversed' if 'reversed' in found else 'inconclusive')
+        if found: verdicts[t] = overall(found) if len(found) == len(comps) else ('reversed' if 'reversed' in found else 'inconclusive')
     return lines, verdicts

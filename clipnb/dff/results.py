@@ -6,25 +6,17 @@
 from __future__ import annotations
 from pathlib import Path
 import numpy as np
-from ..experiments import paired_estimate, paired_test, paired_verdict
+from ..experiments import Findings, by_seed, gain_text, overall, paired_estimate, paired_test, paired_verdict, read_rows, within_verdict
 from .paper import PAPER_TABLE1, PAPER_TABLE3, PAPER_TABLE3G, ROWS, TABLE24_FINDINGS, TABLE24_ROWS, ablation_verdicts, interval_verdicts, table24_verdicts
 
 # %% auto #0
-__all__ = ['FRAME_MARGIN', 'TABLE1_GAINS', 'DFF_FINDINGS', 'DFF_SUMMARIES', 'within_verdict', 'table1_verdicts',
-           'summarise_dff_table1', 'summarise_dff_interval', 'summarise_dff_ablations', 'summarise_dff_table2_4',
-           'summarise', 'results_table']
+__all__ = ['FRAME_MARGIN', 'TABLE1_GAINS', 'DFF_FINDINGS', 'DFF_SUMMARIES', 'DFF_RESULTS', 'summarise', 'results_table',
+           'table1_verdicts', 'summarise_dff_table1', 'summarise_dff_interval', 'summarise_dff_ablations',
+           'summarise_dff_table2_4']
 
 # %% ../../nbs/47_dff.results.ipynb #da7b14ef
 FRAME_MARGIN = 1.0   # mAP points: "semi-DFF loses little to frame" read as "at most 1 point" (paper: -0.6; issue #14's goal)
 TABLE1_GAINS = (('semi-DFF', 'copy'), ('semi-DFF', 'flow'), ('sem', 'reg'), ('semi-DFF', 'reg'))
-
-def within_verdict(r: dict, margin: float) -> str:
-    "The verdict on 'ours loses at most `margin` points' for a `paired_test` result `r`: held when its interval lies wholly above -margin, reversed when wholly below, else inconclusive."
-    return 'held' if r['lo'] > -margin else 'reversed' if r['hi'] < -margin else 'inconclusive'   # NaN (one seed): inconclusive
-
-def _overall(verdicts) -> str:
-    verdicts = list(verdicts)
-    return 'held' if verdicts and all(v == 'held' for v in verdicts) else 'reversed' if 'reversed' in verdicts else 'inconclusive'
 
 def table1_verdicts(maps: dict, margin: float = FRAME_MARGIN) -> tuple:
     "(lines, overall): Table 1's findings on `maps` (row -> {seed: mAP}): the four gains of `TABLE1_GAINS`, and semi-DFF losing at most `margin` points to frame."
@@ -39,42 +31,35 @@ def table1_verdicts(maps: dict, margin: float = FRAME_MARGIN) -> tuple:
                      + f"; paper: {PAPER_TABLE1['semi-DFF'][0] - PAPER_TABLE1['frame'][0]:+.1f}; claim: loses at most {margin:g} point -> finding {v}")
         found.append(v)
     if not found: return ["not enough results for Table 1's verdict: no semi-DFF, or nothing to compare it with"], 'inconclusive'
-    return lines, _overall(found)
+    return lines, overall(found)
 
 # %% ../../nbs/47_dff.results.ipynb #fcefc484
-def _taf():
-    "TAF's README formatting helpers (see above for why they are imported here, not at the top)."
-    from clipnb.taf import results
-    return results
-
 def _pct(d: dict) -> str: return f"{100 * np.mean(list(d.values())):.1f}"
 def _seeds(d: dict) -> str: return f"{len(d)} seed{'s' * (len(d) != 1)}"
 
 def summarise_dff_table1(rows: list) -> tuple:
-    T = _taf()
-    maps = {r: T.by_seed(rows, 'map', method=r) for r in ROWS}; maps = {r: v for r, v in maps.items() if v}
-    fps = {r: T.by_seed(rows, 'fps', method=r) for r in maps}
+    maps = {r: by_seed(rows, 'map', method=r) for r in ROWS}; maps = {r: v for r, v in maps.items() if v}
+    fps = {r: by_seed(rows, 'fps', method=r) for r in maps}
     if 'semi-DFF' not in maps or 'frame' not in maps: return 'no semi-DFF and frame results yet', 'inconclusive'
-    g = lambda a, b: T.gain_text(paired_test(maps[a], maps[b]), bold=False)
+    g = lambda a, b: gain_text(paired_test(maps[a], maps[b]), bold=False)
     speed = np.mean([fps['semi-DFF'][s] / fps['frame'][s] for s in fps['semi-DFF'] if s in fps['frame']])
     verdicts = dict(zip([f'{a} - {b}' for a, b in TABLE1_GAINS if a in maps and b in maps] + ['frame'],
                         [l.rsplit('finding ', 1)[1] for l in table1_verdicts(maps)[0]]))
     parts = [f"frame {_pct(maps['frame'])}%, semi-DFF {_pct(maps['semi-DFF'])}% at {speed:.1f}x its fps"]
     parts += [f"{a} − {b} {g(a, b)}" for a, b in TABLE1_GAINS if a in maps and b in maps]
-    parts.append(f"semi-DFF − frame {T.gain_text(paired_test(maps['semi-DFF'], maps['frame']))} "
+    parts.append(f"semi-DFF − frame {gain_text(paired_test(maps['semi-DFF'], maps['frame']))} "
                  f"(loses at most {FRAME_MARGIN:g} point: {verdicts['frame']})")
     return '; '.join(parts) + f"; {_seeds(maps['semi-DFF'])}", table1_verdicts(maps)[1]
 
 def summarise_dff_interval(rows: list) -> tuple:
-    T = _taf()
     dts = sorted({r['interval'] for r in rows if r['method'] == 'semi-DFF'})
-    m = {dt: T.by_seed(rows, 'map', method='semi-DFF', interval=dt) for dt in dts}
-    f = {dt: T.by_seed(rows, 'fps', method='semi-DFF', interval=dt) for dt in dts}
-    fm, ff = T.by_seed(rows, 'map', method='frame'), T.by_seed(rows, 'fps', method='frame')
+    m = {dt: by_seed(rows, 'map', method='semi-DFF', interval=dt) for dt in dts}
+    f = {dt: by_seed(rows, 'fps', method='semi-DFF', interval=dt) for dt in dts}
+    fm, ff = by_seed(rows, 'map', method='frame'), by_seed(rows, 'fps', method='frame')
     lines, verdict = interval_verdicts(m, f)
     if not all(dt in m for dt in (5, 10, 20)): return lines[0], verdict
     shown = [dt for dt in dts if dt >= 5]
-    g = lambda d, a, b, scale: T.gain_text(paired_test(d[a], d[b], scale=scale), bold=False)
+    g = lambda d, a, b, scale: gain_text(paired_test(d[a], d[b], scale=scale), bold=False)
     ours = (f"frame {_pct(fm)}% at {np.mean(list(ff.values())):.1f} fps; " if fm else '') + (
         f"semi-DFF at ΔT {'/'.join(map(str, shown))}: {'/'.join(_pct(m[dt]) for dt in shown)}% at "
         f"{'/'.join(f'{np.mean(list(f[dt].values())):.0f}' for dt in shown)} fps; mAP 5 − 10 {g(m, 5, 10, 100)}, "
@@ -82,7 +67,6 @@ def summarise_dff_interval(rows: list) -> tuple:
     return ours, verdict
 
 def summarise_dff_ablations(rows: list) -> tuple:
-    T = _taf()
     maps = {}
     for r in rows: maps.setdefault((r['table'], r['row']), {})[r['seed']] = r['map']
     tables = [t for t in PAPER_TABLE3 if any(k[0] == t for k in maps)]
@@ -91,21 +75,20 @@ def summarise_dff_ablations(rows: list) -> tuple:
     for t in tables:
         spec = PAPER_TABLE3[t]; chosen = spec['chosen']
         if (t, chosen) not in maps: continue
-        gains = [f"{chosen} − {r} {T.gain_text(paired_test(maps[t, chosen], maps[t, r]), bold=False)}"
+        gains = [f"{chosen} − {r} {gain_text(paired_test(maps[t, chosen], maps[t, r]), bold=False)}"
                  for r in spec['mAP'] if r != chosen and (t, r) in maps]
         if gains: parts.append(f"3{t}{'' if spec.get('claim', True) else ' (no claim)'}: " + ', '.join(gains))
     if not parts: return 'no Table 3 results yet', 'inconclusive'
     n = len(next(iter(maps.values())))
-    return '; '.join(parts) + f"; {n} seed{'s' * (n != 1)}", _overall(found.values())
+    return '; '.join(parts) + f"; {n} seed{'s' * (n != 1)}", overall(found.values())
 
 def summarise_dff_table2_4(rows: list) -> tuple:
-    T = _taf()
     maps = {}
     for r in rows: maps.setdefault((str(r['table']), r['method']), {})[r['seed']] = r['map']
     lines, verdicts = table24_verdicts(maps)
     tables = [t for t in TABLE24_ROWS if any(k[0] == t for k in maps)]
     if not tables: return 'no Table 2 or 4 results yet', 'inconclusive'
-    g = lambda a, b: T.gain_text(paired_test(maps[a], maps[b]), bold=False)
+    g = lambda a, b: gain_text(paired_test(maps[a], maps[b]), bold=False)
     parts = []
     for t in tables:
         have = [r for r in TABLE24_ROWS[t] if (t, r) in maps]
@@ -127,19 +110,6 @@ DFF_FINDINGS = {   # name -> (where in the paper, the paper's finding), in the R
 }
 DFF_SUMMARIES = {n: globals()[f'summarise_{n}'] for n in DFF_FINDINGS}
 
-def summarise(name: str, rows: list) -> tuple:
-    "(what we measured, verdict) of semi-DFF experiment `name` from the rows of its CSV."
-    if name not in DFF_SUMMARIES: raise ValueError(f"name={name!r}: expected one of {list(DFF_SUMMARIES)}")
-    try: return DFF_SUMMARIES[name](rows)
-    except KeyError as e: raise ValueError(f"{name}: its results have no column {e}: made by older code, re-make them (make figures)") from None
-
-def results_table(folder) -> str:
-    "The README's semi-DFF results table (markdown) from `folder`'s `<name>.csv` of every semi-DFF experiment."
-    T = _taf()
-    lines = ['| paper | notebook | paper\'s finding | ours (quick preset) | verdict |', '|---|---|---|---|---|']
-    for name, (where, finding) in DFF_FINDINGS.items():
-        path = Path(folder)/f'{name}.csv'
-        try: ours, verdict = summarise(name, T.read_rows(path)) if path.is_file() else (f'no {path.name} yet (make figures)', '-')
-        except ValueError as e: ours, verdict = str(e), '-'
-        lines.append(f"| {where} | `{name}` | {finding} | {ours} | {verdict} |")
-    return '\n'.join(lines)
+DFF_RESULTS = Findings(DFF_FINDINGS, DFF_SUMMARIES, 'clipnb.dff.results')
+summarise = DFF_RESULTS.summarise         # (what we measured, verdict) of experiment `name` from its CSV's rows
+results_table = DFF_RESULTS.results_table # the README's semi-DFF table from a folder of CSVs

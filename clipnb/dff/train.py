@@ -5,6 +5,7 @@
 # %% ../../nbs/45_dff.train.ipynb #c002
 from __future__ import annotations
 import copy
+from dataclasses import replace
 import torch
 import torch.nn.functional as F
 from torchvision.models.detection.rpn import concat_box_prediction_layers
@@ -56,6 +57,9 @@ class DetectorTraining(Method):
         if not isinstance(model, DFF): raise TypeError(f"{type(model).__name__}: expected a clipnb.dff.video.DFF (R-FCN + temporal module)")
         if model.num_classes != len(self.to_det):
             raise ValueError(f"the model detects {model.num_classes} classes, the data has {len(self.to_det)} detection classes")
+    def train_clips(self, index):
+        "The train split, and ImageNet DET's still images (split 'det' of `clip_index('imagenet_vid')`) when `index` has them."
+        return replace(index, clips=[c for c in index.clips if c.split in ('train', 'det')]) if 'det' in index.splits else index.split('train')
     def dataset(self, index, transform, seed: int):
         return DetImages(index, self.to_det, transform, seed, self.det_frames, self.det_stride)
     def collate(self, items): return collate_detection(items)

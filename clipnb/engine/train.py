@@ -89,8 +89,11 @@ class Method:
         return {}
     def check(self, model):
         "Refuse a model the method cannot train, before any work (raise with what is expected)."
+    def train_clips(self, index):
+        "The clips `dataset` trains on (default: `index`'s split 'train'; a detector's stage 1 also takes ImageNet DET's split 'det')."
+        return index.split('train')
     def dataset(self, index, transform, seed: int):
-        "The training samples of `index`'s train clips: anchors (key frames or any frame), companion frames and offsets, targets."
+        "The training samples of `index` (the method's `train_clips`): anchors (key frames or any frame), companion frames and offsets, targets."
         raise NotImplementedError(f"{type(self).__name__}.dataset: a method must say what it trains on")
     def collate(self, items: list):
         "A batch from a list of samples (default: torch's `default_collate`)."
@@ -332,7 +335,7 @@ def fit(model: nn.Module, method, index: ClipIndex, cfg: TrainConfig = None, out
         if rank == 0: print(f"{ckpt_path}: already trained for {step} steps")
         return dict(logs, plan=p, final=logs['eval'][-1] if logs['eval'] else None, out_dir=out)
 
-    train = index.split('train')
+    train = method.train_clips(index)
     ds = EpochItems(method.dataset(train, train_transform(cfg.crop_size, cfg.scale_range), cfg.seed))
     sampler = StepBatchSampler(len(ds), p['batch'], cfg.seed, step, rank, world)
     # the loader draws its workers' base seed from its own generator, not from torch's global one: starting an iterator

@@ -7,34 +7,21 @@ from __future__ import annotations
 import math
 from pathlib import Path
 import numpy as np
-from ..experiments import paired_test
+from ..experiments import Findings, by_seed, gain_text, overall, paired_test, read_rows, within_verdict
 from .paper import PAPER_MT_VS_ALL_LABELLED, PAPER_TABLE1
 
 # %% auto #0
-__all__ = ['SSLTM_FINDINGS', 'SSLTM_SUMMARIES', 'within_verdict', 'summarise_ssltm_table1', 'summarise_ssltm_stt_visual',
-           'summarise_ssltm_reference', 'summarise_ssltm_gcc', 'summarise_ssltm_mean_teacher', 'summarise',
-           'finding_line', 'check_summary', 'results_table']
+__all__ = ['SSLTM_FINDINGS', 'SSLTM_SUMMARIES', 'SSLTM_RESULTS', 'summarise', 'finding_line', 'check_summary', 'results_table',
+           'summarise_ssltm_table1', 'summarise_ssltm_stt_visual', 'summarise_ssltm_reference', 'summarise_ssltm_gcc',
+           'summarise_ssltm_mean_teacher']
 
 # %% ../../nbs/59_ssltm.results.ipynb #28ff4d80
-def _taf():
-    from clipnb.taf import results
-    return results
-
-def _overall(verdicts) -> str:
-    verdicts = list(verdicts)
-    return 'held' if verdicts and all(v == 'held' for v in verdicts) else 'reversed' if 'reversed' in verdicts else 'inconclusive'
-
-def within_verdict(r: dict, margin: float) -> str:
-    "'held' when the interval of `paired_test` result `r` lies wholly above -margin, 'reversed' when wholly below, else 'inconclusive' (one seed: no interval)."
-    return 'held' if r['lo'] > -margin else 'reversed' if r['hi'] < -margin else 'inconclusive'
-
-def _g(r: dict, bold: bool = False, digits: int = 1) -> str: return _taf().gain_text(r, digits, bold)
+def _g(r: dict, bold: bool = False, digits: int = 1) -> str: return gain_text(r, digits, bold)
 def _seeds(r: dict) -> str: return f"{r['n']} seed{'s' * (r['n'] != 1)}"
 
 # %% ../../nbs/59_ssltm.results.ipynb #1b3bac76
 def summarise_ssltm_table1(rows: list) -> tuple:
-    T = _taf()
-    by = lambda row, k='miou': T.by_seed(rows, k, row=row)
+    by = lambda row, k='miou': by_seed(rows, k, row=row)
     if not (by('ssltm') and by('deeplabv3plus')): return 'no SSLTM and DeepLabV3+ rows yet', 'inconclusive'
     parts, found = [], []
     r = paired_test(by('ssltm'), by('deeplabv3plus')); found.append(r['verdict'])
@@ -47,18 +34,16 @@ def summarise_ssltm_table1(rows: list) -> tuple:
             parts.append(f"w/ MT − every frame labelled {_g(r)} (within {-PAPER_MT_VS_ALL_LABELLED:g}: {v})")
     if by('taf'): parts.append(f"TAF − DeepLabV3+ {_g(paired_test(by('taf'), by('deeplabv3plus')))} (not a paper's claim)")
     n = paired_test(by('ssltm'), by('deeplabv3plus'))
-    return '; '.join(parts) + f"; {_seeds(n)}", _overall(found)
+    return '; '.join(parts) + f"; {_seeds(n)}", overall(found)
 
 def summarise_ssltm_stt_visual(rows: list) -> tuple:
-    T = _taf()
-    w, wo = (lambda k: T.by_seed(rows, k, stt='with STT')), (lambda k: T.by_seed(rows, k, stt='without STT'))
+    w, wo = (lambda k: by_seed(rows, k, stt='with STT')), (lambda k: by_seed(rows, k, stt='without STT'))
     if not (w('mvc8') and wo('mvc8')): return 'no runs with and without STT yet', 'inconclusive'
     r = paired_test(w('mvc8'), wo('mvc8'))
     return (f"with − without STT: mVC_8 {_g(r, True)}, mVC_16 {_g(paired_test(w('mvc16'), wo('mvc16')))}, "
             f"mIoU {_g(paired_test(w('miou'), wo('miou')))}; {_seeds(r)}"), r['verdict']
 
 def summarise_ssltm_reference(rows: list) -> tuple:
-    T = _taf()
     dists = sorted({int(r['value']) for r in rows if r['sweep'] == 'distance'})
     ctx = lambda v, k='miou': {r['seed']: r[k] for r in rows if r['sweep'] == 'context' and str(r['value']) == v and r.get(k) is not None}
     if len(dists) < 2 or not (ctx('RFCE') and ctx('QFCE') and ctx('RFCE + GCC')): return 'no distance sweep or context runs yet', 'inconclusive'
@@ -72,7 +57,7 @@ def summarise_ssltm_reference(rows: list) -> tuple:
         a, b = (paired_test(ctx(x, f'miou_{s}'), ctx(y, f'miou_{s}')) for x, y in (('RFCE', 'QFCE'), ('RFCE + GCC', 'RFCE')))
         found += [a['verdict'], b['verdict']]
         parts.append(f"{s} frames ({n}): RFCE − QFCE {_g(a)}, + GCC − RFCE {_g(b)}")
-    return '; '.join(parts) + f"; {_seeds(far)}", _overall(found)
+    return '; '.join(parts) + f"; {_seeds(far)}", overall(found)
 
 def summarise_ssltm_gcc(rows: list, best_k: int = 3) -> tuple:
     by = {}
@@ -84,17 +69,16 @@ def summarise_ssltm_gcc(rows: list, best_k: int = 3) -> tuple:
     parts = [', '.join(f"MSE − EMA at K = {k} {_g(r)}" for k, r in rule)]
     parts += [f"K = {best_k} − K = {k} ({u.upper()}) {_g(r)}" for u, k, r in best]
     n = (rule or best)[0][-1]
-    return f"K ∈ {{{', '.join(map(str, ks))}}}: " + '; '.join(p for p in parts if p) + f"; {_seeds(n)}", _overall(r['verdict'] for *_, r in rule + best)
+    return f"K ∈ {{{', '.join(map(str, ks))}}}: " + '; '.join(p for p in parts if p) + f"; {_seeds(n)}", overall(r['verdict'] for *_, r in rule + best)
 
 def summarise_ssltm_mean_teacher(rows: list) -> tuple:
-    T = _taf()
-    m, it = (lambda k: T.by_seed(rows, k, method='mean_teacher')), (lambda k: T.by_seed(rows, k, method='iterative'))
+    m, it = (lambda k: by_seed(rows, k, method='mean_teacher')), (lambda k: by_seed(rows, k, method='iterative'))
     if not (m('miou') and it('miou')): return 'no Mean Teacher and iterative runs yet', 'inconclusive'
     a, b = paired_test(m('miou'), it('miou')), paired_test(it('seconds'), m('seconds'), scale=1 / 60)
     mb = np.mean(list(it('pseudo_label_bytes').values())) / 1e6
     return (f"mIoU Mean Teacher − iterative {_g(a, True)}; time iterative − Mean Teacher {_g(b)} min "
             f"({np.mean(list(m('seconds').values())) / 60:.1f} vs {np.mean(list(it('seconds').values())) / 60:.1f} min); "
-            f"pseudo-labels written: 0 vs {mb:.2f} MB; {_seeds(a)}"), _overall([a['verdict'], b['verdict']])
+            f"pseudo-labels written: 0 vs {mb:.2f} MB; {_seeds(a)}"), overall([a['verdict'], b['verdict']])
 
 # %% ../../nbs/59_ssltm.results.ipynb #4dd8b5e2
 SSLTM_FINDINGS = {   # name -> (where in the supplement, the finding), in the README's order
@@ -107,32 +91,8 @@ SSLTM_FINDINGS = {   # name -> (where in the supplement, the finding), in the RE
 }
 SSLTM_SUMMARIES = {n: globals()[f'summarise_{n}'] for n in SSLTM_FINDINGS}
 
-def summarise(name: str, rows: list) -> tuple:
-    "(what we measured, verdict) of SSLTM experiment `name` from the rows of its CSV."
-    if name not in SSLTM_SUMMARIES: raise ValueError(f"name={name!r}: expected one of {list(SSLTM_SUMMARIES)}")
-    try: return SSLTM_SUMMARIES[name](rows)
-    except KeyError as e: raise ValueError(f"{name}: its results have no column {e}: made by older code, re-make them (make figures)") from None
-
-def finding_line(name: str, csv_path) -> str:
-    "The line a notebook ends with: the finding and the verdict this module reads from its CSV at `csv_path`."
-    ours, verdict = summarise(name, _taf().read_rows(csv_path))
-    return f"{name}: the paper's finding ({SSLTM_FINDINGS[name][1]}): {verdict} on this run"
-
-def check_summary(name: str, csv_path, printed: str) -> str:
-    "Raise when the verdict read from `csv_path` differs from the last '... the paper's finding ...: V on this run' of `printed` (a notebook's own)."
-    import re
-    found = re.findall(r"the paper's finding .*: (held|reversed|inconclusive) on this run", printed)
-    if not found: raise ValueError(f"{name}: no line with the paper's finding and its verdict in what the notebook printed")
-    ours = summarise(name, _taf().read_rows(csv_path))[1]
-    if ours != found[-1]: raise AssertionError(f"{name}: the notebook's verdict is {found[-1]!r} but clipnb.ssltm.results reads {ours!r} from {csv_path}")
-    return ours
-
-def results_table(folder) -> str:
-    "The README's SSLTM results table (markdown) from `folder`'s `<name>.csv` of every SSLTM experiment."
-    lines = ['| paper | notebook | paper\'s finding | ours (quick preset) | verdict |', '|---|---|---|---|---|']
-    for name, (where, finding) in SSLTM_FINDINGS.items():
-        path = Path(folder)/f'{name}.csv'
-        try: ours, verdict = summarise(name, _taf().read_rows(path)) if path.is_file() else (f'no {path.name} yet (make figures)', '-')
-        except ValueError as e: ours, verdict = str(e), '-'
-        lines.append(f"| {where} | `{name}` | {finding} | {ours} | {verdict} |")
-    return '\n'.join(lines)
+SSLTM_RESULTS = Findings(SSLTM_FINDINGS, SSLTM_SUMMARIES, 'clipnb.ssltm.results')
+summarise = SSLTM_RESULTS.summarise         # (what we measured, verdict) of experiment `name` from its CSV's rows
+finding_line = SSLTM_RESULTS.finding_line   # the line a notebook ends with: finding and verdict read from its CSV
+check_summary = SSLTM_RESULTS.check_summary # a notebook's printed verdict must equal the one read from its CSV
+results_table = SSLTM_RESULTS.results_table # the README's SSLTM table from a folder of CSVs

@@ -10,39 +10,12 @@ import numpy as np
 from ..experiments import paired_test
 
 # %% auto #0
-__all__ = ['SHORT', 'SLOW', 'FAST', 'FINDINGS', 'SUMMARIES', 'read_rows', 'by_seed', 'overall', 'gain_text',
+__all__ = ['SHORT', 'SLOW', 'FAST', 'FINDINGS', 'SUMMARIES', 'TAF_RESULTS', 'summarise', 'results_table', 'check_summary',
            'summarise_taf_vs_baseline', 'summarise_table1', 'summarise_ablation_cr', 'summarise_ablation_context',
-           'summarise_ablation_swap', 'summarise_ablation_attenuation', 'summarise_ablation_perclass_cr', 'summarise',
-           'results_table', 'check_summary']
+           'summarise_ablation_swap', 'summarise_ablation_attenuation', 'summarise_ablation_perclass_cr']
 
 # %% ../../nbs/36_taf.results.ipynb #95f45bd4
-def read_rows(path) -> list:
-    "The rows of a results CSV as dicts, numbers parsed ('' is None; 'inf' is math.inf; other text stays text)."
-    def parse(v: str):
-        if v == '': return None
-        try: return int(v)
-        except ValueError: pass
-        try: return float(v)
-        except ValueError: return v
-    with open(path, newline='', encoding='utf-8') as f: return [{k: parse(v) for k, v in r.items()} for r in csv.DictReader(f)]
-
-def by_seed(rows: list, value: str = 'miou', **match) -> dict:
-    "{seed: row[value]} of the rows whose columns equal `match`."
-    return {r['seed']: r[value] for r in rows if all(r.get(k) == v for k, v in match.items())}
-
-def overall(verdicts) -> str:
-    "A finding made of several paired comparisons: held when all held, reversed when any reversed, else inconclusive."
-    verdicts = list(verdicts)
-    if verdicts and all(v == 'held' for v in verdicts): return 'held'
-    return 'reversed' if 'reversed' in verdicts else 'inconclusive'
-
-def gain_text(r: dict, digits: int = 1, bold: bool = True) -> str:
-    "A `paired_test` result as the README writes it: the mean gain, its 95% interval and p."
-    m = f"{r['mean']:+.{digits}f}".replace('-', '−')
-    m = f'**{m}**' if bold else m
-    if r['n'] < 2: return f"{m} (1 seed)"
-    lo, hi = (f"{v:+.{digits}f}".replace('-', '−') for v in (r['lo'], r['hi']))
-    return f"{m} (95% CI {lo} to {hi}, p = {r['p']:.2g})"
+from ..experiments import Findings, by_seed, gain_text, overall, read_rows   # shared by the three methods: see 60_experiments
 
 # %% ../../nbs/36_taf.results.ipynb #dd9bdf4e
 SHORT = {'fcn8s_resnet18': 'FCN8s-R18', 'fcn8s_resnet50': 'FCN8s-R50', 'deeplabv3plus_mobilenetv2': 'DeepLabV3+-MNv2',
@@ -141,26 +114,7 @@ FINDINGS = {   # name -> (where in the paper, the paper's finding), in the READM
 }
 SUMMARIES = {n: globals()[f'summarise_{n}'] for n in FINDINGS}
 
-def summarise(name: str, rows: list) -> tuple:
-    "(what we measured, verdict) of experiment `name` from the rows of its CSV."
-    if name not in SUMMARIES: raise ValueError(f"name={name!r}: expected one of {list(SUMMARIES)}")
-    try: return SUMMARIES[name](rows)
-    except KeyError as e: raise ValueError(f"{name}: its results have no column {e}: made by older code, re-make them (make figures)") from None
-
-def results_table(folder) -> str:
-    "The README's results table (markdown) from `folder`'s `<name>.csv` of every TAF experiment."
-    lines = ['| paper | notebook | paper\'s finding | ours (quick preset) | verdict |', '|---|---|---|---|---|']
-    for name, (where, finding) in FINDINGS.items():
-        path = Path(folder)/f'{name}.csv'
-        try: ours, verdict = summarise(name, read_rows(path)) if path.is_file() else (f'no {path.name} yet (make figures)', '-')
-        except ValueError as e: ours, verdict = str(e), '-'
-        lines.append(f"| {where} | `{name}` | {finding} | {ours} | {verdict} |")
-    return '\n'.join(lines)
-
-def check_summary(name: str, csv_path, printed: str):
-    "Raise when the verdict `summarise` reads from `csv_path` differs from the one a notebook `printed` (its last '... the paper's finding ...: V on this run' line)."
-    found = re.findall(r"the paper's finding .*: (held|reversed|inconclusive) on this run", printed)
-    if not found: raise ValueError(f"{name}: no line with the paper's finding and its verdict in what the notebook printed")
-    ours = summarise(name, read_rows(csv_path))[1]
-    if ours != found[-1]: raise AssertionError(f"{name}: the notebook's verdict is {found[-1]!r} but clipnb.taf.results reads {ours!r} from {csv_path}")
-    return ours
+TAF_RESULTS = Findings(FINDINGS, SUMMARIES, 'clipnb.taf.results')
+summarise = TAF_RESULTS.summarise         # (what we measured, verdict) of experiment `name` from its CSV's rows
+results_table = TAF_RESULTS.results_table # the README's TAF table from a folder of CSVs
+check_summary = TAF_RESULTS.check_summary # a notebook's printed verdict must equal the one read from its CSV
