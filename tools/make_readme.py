@@ -27,9 +27,11 @@ SSLTM_BEGIN = '<!-- the SSLTM results table: written by `make readme` from figur
 SSLTM_END = '<!-- end of the SSLTM results table -->'
 BUDGET_BEGIN = '<!-- the SSLTM 300-step table: written by `make readme` from figures/budget300/*.csv (clipnb.ssltm.results); do not edit by hand -->'
 BUDGET_END = '<!-- end of the SSLTM 300-step table -->'
+SWIN_BEGIN = '<!-- the SSLTM Swin-T table: written by `make readme` from figures/swin_t/*.csv (clipnb.ssltm.results); do not edit by hand -->'
+SWIN_END = '<!-- end of the SSLTM Swin-T table -->'
 TABLES = [(RESULTS_BEGIN, RESULTS_END, 'clipnb.taf.results', ''), (DFF_BEGIN, DFF_END, 'clipnb.dff.results', ''),
           (SSLTM_BEGIN, SSLTM_END, 'clipnb.ssltm.results', ''),
-          (BUDGET_BEGIN, BUDGET_END, 'clipnb.ssltm.results', 'budget300')]   # (markers, module with results_table, folder below figures/)
+          (BUDGET_BEGIN, BUDGET_END, 'clipnb.ssltm.results', 'budget300'), (SWIN_BEGIN, SWIN_END, 'clipnb.ssltm.results', 'swin_t')]   # (markers, module with results_table, folder below figures/)
 
 
 def results_table(module: str, folder: str = '') -> str:

@@ -31,12 +31,14 @@ ORDER = ['taf_vs_baseline', 'table1', 'ablation_swap', 'ablation_attenuation', '
 # (notebook -> extra parameter sets): table1's DeepLabV3+ row (2 seeds, about 5 min) beside its default FCN8s row;
 # ablation_cr's baseline band (2 runs) beside the finding's three points; dff_table2_4's one-stage rows (SSDlite320,
 # 2 x about 4 min) and its Table 4 (a second stage 1 and its runs, about 12 min); ssltm_table1's image baseline and
-# SSLTM rows at 5x the steps (3 seeds, about 27 min), whether Mean Teacher's lag is the short budget's. `subdir`: the
+# SSLTM rows at 5x the steps (3 seeds, about 27 min), whether Mean Teacher's lag is the short budget's, and the same rows on
+# Swin-T (supplement Table 1's backbone family; 3 seeds, 60 steps). `subdir`: the
 # set's results and figure go to that folder below the figure folder (its settings differ: a figure of its own).
 EXTRA = {'table1': [dict(models=['deeplabv3plus_mobilenetv2'])], 'ablation_cr': [dict(baseline=True)],
          'dff_table2_4': [dict(rows=['one-stage']), dict(tables=['4'], rows=['frame', 'copy', 'flow', 'DFF', 'reg', 'sem', 'semi-DFF']),
                           dict(tables=['4'], rows=['one-stage'])],
-         'ssltm_table1': [dict(steps=300, rows=['deeplabv3plus', 'ssltm', 'ssltm_mt'], subdir='budget300')]}
+         'ssltm_table1': [dict(steps=300, rows=['deeplabv3plus', 'ssltm', 'ssltm_mt'], subdir='budget300'),
+                          dict(model='deeplabv3plus_swin_t', rows=['deeplabv3plus', 'ssltm', 'ssltm_mt'], subdir='swin_t')]}
 
 def notebooks(names):
     found = {p.stem: p for p in sorted(EXPERIMENTS.glob('*.ipynb'))}
