@@ -74,8 +74,10 @@ test-nbs: setup ## run every notebook's tests (not `slow` cells) and build the d
 test-nbs-slow: setup ## run every notebook with its `slow` cells too (nbdev_test; ~10 min more)
 	$(BIN)/nbdev_test --n_workers 2 --flags slow --timing $(NBDEV_SKIP)
 
-test-py: setup browser ## pytest tests/: command lines, end-to-end runs, the docs site and JupyterLab in Chromium
-	$(BIN)/pytest -q tests
+# Two pytest workers (pytest-xdist), each test file on one of them (its module fixtures, such as the docs server and
+# browser, start once), one OpenMP thread per worker: two workers of two threads each on two cores would spin.
+test-py: setup browser ## pytest tests/ two files at a time: command lines, end-to-end runs, the docs site and JupyterLab in Chromium
+	OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 $(BIN)/pytest -q -n 2 --dist loadfile tests
 
 # Every experiment notebook at the smoke preset with fresh runs, into build/ (never figures/: the tree stays clean). The
 # executed copies (build/smoke/executed) are what the docs site's experiment pages check ran, so under `make test` this
