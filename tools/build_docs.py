@@ -256,6 +256,14 @@ def offline(site: Path):
             raise SystemExit(f'{f}: loads from the internet')
 
 
+def one_thread():
+    "A docs worker's torch (and OpenMP/MKL) on one thread: two workers of two threads each on two cores spin, and two training
+    notebooks side by side took 6x as long (46_dff.paper: 208 s in the build, 34 s alone)."
+    os.environ.update(OMP_NUM_THREADS='1', MKL_NUM_THREADS='1')
+    import torch
+    torch.set_num_threads(1)
+
+
 def build(serial=False, experiments: Path = EXECUTED):
     os.chdir(ROOT)
     sys.path.insert(0, str(ROOT))  # this checkout's clipnb, also in the worker processes
@@ -269,8 +277,8 @@ def build(serial=False, experiments: Path = EXECUTED):
     t0 = time.time()
     srcs = notebooks(cfg.nbs_path)
     if serial: pages = [render(s, proc) for s in srcs]
-    else:  # forked worker processes, one per core, as nbdev_test runs notebooks
-        with ProcessPoolExecutor(min(len(srcs), os.cpu_count() or 1), mp_context=get_context('fork')) as ex:
+    else:  # forked worker processes, one per core, as nbdev_test runs notebooks, each on one thread (`one_thread`)
+        with ProcessPoolExecutor(min(len(srcs), os.cpu_count() or 1), mp_context=get_context('fork'), initializer=one_thread) as ex:
             pages = list(ex.map(render, srcs, [proc]*len(srcs)))
     for (page, title, secs), src in zip(pages, srcs): print(f'{secs:5.1f}s  {src.name} -> _proc/{page}.ipynb')
     exps = sorted((ROOT/cfg.nbs_path/'experiments').glob('*.ipynb'))
