@@ -257,8 +257,8 @@ def offline(site: Path):
 
 
 def one_thread():
-    "A docs worker's torch (and OpenMP/MKL) on one thread: two workers of two threads each on two cores spin, and two training
-    notebooks side by side took 6x as long (46_dff.paper: 208 s in the build, 34 s alone)."
+    """A docs worker's torch (and OpenMP/MKL) on one thread: two workers of two threads each on two cores spin, and two training
+    notebooks side by side took 6x as long (46_dff.paper: 208 s in the build, 34 s alone)."""
     os.environ.update(OMP_NUM_THREADS='1', MKL_NUM_THREADS='1')
     import torch
     torch.set_num_threads(1)
